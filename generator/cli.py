@@ -1,0 +1,118 @@
+"""The command line: a thin door onto main.build. Catches the project's own errors and prints
+them in Vietnamese; anything else is a bug and keeps its traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .exceptions import GeneratorError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .main import DEFAULT_CONFIG, DEFAULT_OUTPUT
+
+    p = argparse.ArgumentParser(
+        prog="build_docs.py",
+        description="Tạo Kế hoạch và Phụ lục (.docx) từ tệp cấu hình YAML.",
+    )
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình (mặc định config/plan.yaml)")
+    p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi văn bản (mặc định output/)")
+    p.add_argument("--strict", action="store_true", help="coi cảnh báo (hạn ngày lệch nhau) là lỗi")
+    p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
+    p.add_argument("--check", nargs="+", type=Path, metavar="FILE.docx",
+                   help="kiểm tra thể thức các tệp .docx theo NĐ 30/2020, không tạo văn bản")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả của --check")
+    p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
+    p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt khi --serve")
+    p.add_argument("--debug", action="store_true", help="in cả traceback khi có lỗi")
+    return p
+
+
+def _table(result) -> str:
+    from .formatting import thousands
+
+    rows = result.allocation.rows
+    width = max([len(r.name) for r in rows] + [len("Đơn vị")])
+    lines = [f"{'STT':>3}  {'Đơn vị':<{width}}  {'Đoàn viên':>10}  {'Tập thể':>7}  {'Cá nhân':>7}"]
+    for r in rows:
+        lines.append(f"{r.stt:>3}  {r.name:<{width}}  {thousands(r.members):>10}  {r.collectives:>7}  {r.individuals:>7}")
+    t = result.allocation.totals
+    prov = result.plan.provincial_row
+    lines.append(f"{'':>3}  {'Tổng cộng':<{width}}  {'':>10}  {t.collectives:>7}  {t.individuals:>7}  = {t.awards}")
+    lines.append(f"{len(rows) + 1:>3}  {prov.name:<{width}}  {'':>10}  {prov.text}  + {t.provincial}")
+    lines.append(f"{'':>3}  {'Tổng số khen thưởng':<{width}}  {'':>10}  {'':>7}  {'':>7}  = {t.grand_total}")
+    return "\n".join(lines)
+
+
+def _changes(result) -> str:
+    if result.old_totals is None:
+        return ""
+    if not result.changes and result.old_totals.get("grand_total") == result.allocation.totals.grand_total:
+        return "So với lần tạo trước: không đơn vị nào thay đổi số lượng phân bổ."
+    lines = ["So với lần tạo trước:"]
+    for c in result.changes:
+        if c.old is None:
+            lines.append(f"  + {c.name}: đơn vị mới, {c.new[0]} tập thể, {c.new[1]} cá nhân")
+        elif c.new is None:
+            lines.append(f"  - {c.name}: đã bỏ (trước đây {c.old[0]} tập thể, {c.old[1]} cá nhân)")
+        else:
+            parts = []
+            if c.old[0] != c.new[0]:
+                parts.append(f"tập thể {c.old[0]} → {c.new[0]}")
+            if c.old[1] != c.new[1]:
+                parts.append(f"cá nhân {c.old[1]} → {c.new[1]}")
+            lines.append(f"  * {c.name}: " + ", ".join(parts))
+    o, t = result.old_totals, result.allocation.totals
+    lines.append(f"  Tổng: tập thể {o['collectives']} → {t.collectives}, cá nhân {o['individuals']} → "
+                 f"{t.individuals}, cộng {o['awards']} → {t.awards}, tổng chung {o['grand_total']} → {t.grand_total}")
+    return "\n".join(lines)
+
+
+def _warnings(plan, source) -> str:
+    return "\n".join("Cảnh báo: " + w.render(source) for w in plan.warnings)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.check:
+        from .checker.cli import run_check
+
+        return run_check(args.check, args.format)
+    if args.serve:
+        from .web.app import serve
+
+        return serve(args.config, args.output, args.host, args.port, open_browser=not args.no_browser)
+    from .main import build
+
+    result = build(args.config, args.output, strict=args.strict)
+    print(_table(result))
+    if result.plan.warnings:
+        print(_warnings(result.plan, str(args.config)))
+    report = _changes(result)
+    if report:
+        print(report)
+    written = list(result.written)
+    if args.pdf:
+        from .pdf import convert
+
+        written += convert([p for p in result.written if p.suffix == ".docx"], args.output)
+    print("Đã ghi:")
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return run(args)
+    except GeneratorError as err:
+        if args.debug:
+            raise
+        print(f"LỖI: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130

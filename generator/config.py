@@ -1,0 +1,508 @@
+"""Load config/plan.yaml into a validated model.Plan, or raise ConfigError listing every mistake.
+
+The YAML is composed (never constructed) with PyYAML's SafeLoader, so every value keeps its
+line, column and the exact text the clerk typed. That is how `4.468` is read as 4468 members
+rather than the float YAML would make of it, and how every message can point at its line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import yaml
+
+from .exceptions import ConfigError, Problem
+from .model import (
+    DocumentInfo,
+    DocumentRef,
+    MonthYear,
+    Plan,
+    PlanDate,
+    ProvincialRow,
+    QuotaRules,
+    RecipientGroup,
+    Schedule,
+    Signer,
+    Tier,
+    Unit,
+)
+
+T = TypeVar("T")
+
+# XML 1.0 cannot hold these; a .docx containing one does not open in Word.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})")
+_NULL = "tag:yaml.org,2002:null"
+
+
+class _Missing:
+    """Sentinel for an absent optional field."""
+
+
+MISSING = _Missing()
+
+
+def _yaml_syntax_problem(err: yaml.YAMLError) -> Problem:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    hint = "kiểm tra dấu hai chấm, dấu ngoặc, dấu nháy và thụt lề ở dòng này hoặc dòng ngay trên."
+    if "'\\t'" in problem:
+        hint = "có ký tự Tab dùng để thụt lề; YAML chỉ nhận dấu cách. Thay Tab bằng dấu cách."
+    elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        hint = "một dấu ngoặc [ hoặc { chưa được đóng, hoặc thiếu dấu phẩy giữa các phần tử."
+    elif "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        hint = "một dấu nháy hoặc dấu ngoặc mở mà chưa đóng."
+    elif "mapping values are not allowed" in problem:
+        hint = "có dấu hai chấm thừa, hoặc tên có dấu hai chấm cần đặt trong dấu nháy \"...\"."
+    elif "could not find expected ':'" in problem:
+        hint = "thiếu dấu hai chấm sau tên trường, hoặc thụt lề không thẳng hàng."
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return Problem("(cú pháp YAML)", f"tệp không đọc được: {hint} (YAML: {problem})", line, column)
+
+
+class _Reader:
+    """Walks the composed YAML tree and collects every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    # -- reporting ---------------------------------------------------------
+    def fail(self, node: yaml.Node | None, field: str, message: str, unit: str | None = None) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
+        self.problems.append(Problem(field, message, line, column, unit))
+
+    def warn(self, node: yaml.Node | None, field: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
+        self.warnings.append(Problem(field, message, line, column))
+
+    # -- structure ---------------------------------------------------------
+    def mapping(
+        self,
+        node: yaml.Node,
+        field: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+        unit: str | None = None,
+    ) -> dict[str, yaml.Node] | None:
+        """The mapping's values by key, after checking for missing, unknown and repeated keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, field, "cần là một nhóm các trường (dạng `tên: giá trị`).", unit)
+            return None
+        known = required + optional
+        values: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            path = f"{field}.{key}" if field else key
+            if key in values:
+                self.fail(key_node, path, "trường này được ghi hai lần; xóa một lần.", unit)
+            elif key not in known:
+                guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f' Có phải ý là "{guess[0]}"?' if guess else ""
+                allowed = ", ".join(known)
+                self.fail(key_node, path, f'trường "{key}" không có trong mẫu.{hint} Các trường hợp lệ: {allowed}.', unit)
+            else:
+                values[key] = value_node
+        for key in required:
+            if key not in values:
+                path = f"{field}.{key}" if field else key
+                self.fail(node, path, f'thiếu trường "{key}".', unit)
+        return values
+
+    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, field, "cần là một danh sách (mỗi phần tử một dòng bắt đầu bằng `- `).")
+            return None
+        return list(node.value)
+
+    def get(self, values: dict[str, yaml.Node] | None, key: str, field: str,
+            parse: Callable[[yaml.Node, str], T], default: T | _Missing = MISSING) -> T | None:
+        """Parse values[key]; an absent key yields `default` (already reported if required)."""
+        if values is None:
+            return None
+        path = f"{field}.{key}" if field else key
+        node = values.get(key)
+        if node is None:
+            return None if isinstance(default, _Missing) else default
+        if not isinstance(default, _Missing) and _is_null(node):
+            return default
+        return parse(node, path)
+
+    # -- scalars -----------------------------------------------------------
+    def text(self, node: yaml.Node, field: str, unit: str | None = None) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or _is_null(node):
+            self.fail(node, field, "cần một dòng chữ, không được để trống.", unit)
+            return None
+        raw = node.value
+        bad = _XML_ILLEGAL.search(raw)
+        if bad:
+            code = f"U+{ord(bad.group()):04X}"
+            self.fail(node, field, f"có ký tự điều khiển {code} mà văn bản Word không chứa được; xóa ký tự đó.", unit)
+            return None
+        # NFD (decomposed) Vietnamese from some keyboards becomes NFC, so names compare
+        # equal and Word shows one glyph per letter; line breaks inside a name are folded.
+        value = " ".join(unicodedata.normalize("NFC", raw).split())
+        if not value:
+            self.fail(node, field, "không được để trống.", unit)
+            return None
+        return value
+
+    def whole(self, node: yaml.Node, field: str, unit: str | None = None, minimum: int = 0) -> int | None:
+        """A whole number, written plainly (4468) or grouped the Vietnamese way (4.468)."""
+        raw = node.value.strip() if isinstance(node, yaml.ScalarNode) else None
+        if raw is None or _is_null(node):
+            self.fail(node, field, "cần một số nguyên, không được để trống.", unit)
+            return None
+        if raw.isascii() and raw.isdigit():
+            value = int(raw)
+        elif _GROUPED.fullmatch(raw):
+            value = int(raw.replace(".", ""))
+        else:
+            self.fail(node, field, f'"{raw}" không phải số nguyên hợp lệ: {_why_not_whole(raw)}', unit)
+            return None
+        if value < minimum:
+            self.fail(node, field, f"phải từ {minimum} trở lên.", unit)
+            return None
+        return value
+
+    def boolean(self, node: yaml.Node, field: str) -> bool | None:
+        raw = node.value.strip().lower() if isinstance(node, yaml.ScalarNode) else ""
+        if raw in ("true", "yes", "có"):
+            return True
+        if raw in ("false", "no", "không"):
+            return False
+        self.fail(node, field, "cần ghi true (có) hoặc false (không).")
+        return None
+
+    def date(self, node: yaml.Node, field: str) -> dt.date | None:
+        raw = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
+        m = _DATE.fullmatch(raw)
+        if not m and not iso:
+            self.fail(node, field, f'"{raw}" không phải ngày; viết theo kiểu ngày/tháng/năm, ví dụ 07/4/2023.')
+            return None
+        day, month, year = (int(g) for g in (m.groups() if m else reversed(iso.groups())))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            self.fail(node, field, f'ngày "{raw}" không có thật (tháng {month} năm {year} không có ngày {day}).')
+            return None
+
+    def month_year(self, node: yaml.Node, field: str) -> MonthYear | None:
+        raw = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
+        m = _MONTH_YEAR.fullmatch(raw)
+        if not m or not 1 <= int(m.group(1)) <= 12:
+            self.fail(node, field, f'"{raw}" không phải tháng/năm; viết ví dụ 05/2021.')
+            return None
+        return MonthYear(int(m.group(1)), int(m.group(2)))
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
+def _why_not_whole(raw: str) -> str:
+    if raw.startswith("-"):
+        return "số đoàn viên không thể âm."
+    if "," in raw:
+        return "dấu phẩy không dùng ở đây; viết 4468 hoặc 4.468 (dấu chấm ngăn hàng nghìn)."
+    if re.fullmatch(r"\d+\.\d+", raw) or "." in raw:
+        return ("dấu chấm chỉ dùng để ngăn từng nhóm ba chữ số (4.468); số lẻ như 4.5 không phải số người. "
+                "Chương trình không tự làm tròn.")
+    return "chỉ được ghi chữ số, ví dụ 4468 hoặc 4.468."
+
+
+def _normal_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate the config at `path`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), [Problem("(tệp)", "không tìm thấy tệp cấu hình.")]) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(str(path), [Problem("(tệp)", f"tệp không phải UTF-8 (byte {err.start}); lưu lại với mã UTF-8.")]) from None
+    except OSError as err:
+        raise ConfigError(str(path), [Problem("(tệp)", f"không đọc được tệp: {err.strerror}.")]) from None
+    return parse_plan(text, str(path))
+
+
+def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
+    """Validate YAML text into a Plan; raise ConfigError with every problem found."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        raise ConfigError(source, [_yaml_syntax_problem(err)]) from None
+    if root is None:
+        raise ConfigError(source, [Problem("(tệp)", "tệp cấu hình trống.")])
+    r = _Reader()
+    top = r.mapping(root, "", (
+        "document", "conclusion", "implements", "schedule", "quotas",
+        "provincial_row", "signer", "recipients", "units",
+    ))
+    plan_parts = {}
+    if top is not None:
+        plan_parts = dict(
+            document=r.get(top, "document", "", lambda n, f: _document(r, n, f)),
+            conclusion=r.get(top, "conclusion", "", lambda n, f: _ref(r, n, f)),
+            implements=r.get(top, "implements", "", lambda n, f: _ref(r, n, f)),
+            schedule=r.get(top, "schedule", "", lambda n, f: _schedule(r, n, f)),
+            quotas=r.get(top, "quotas", "", lambda n, f: _quotas(r, n, f)),
+            provincial_row=r.get(top, "provincial_row", "", lambda n, f: _provincial(r, n, f)),
+            signer=r.get(top, "signer", "", lambda n, f: _signer(r, n, f)),
+            recipients=r.get(top, "recipients", "", lambda n, f: _recipients(r, n, f)),
+            units=r.get(top, "units", "", lambda n, f: _units(r, n, f)),
+        )
+    if r.problems:
+        raise ConfigError(source, r.problems)
+    _check_schedule(r, plan_parts["document"].date, plan_parts["schedule"], top["schedule"])
+    return Plan(**plan_parts, warnings=tuple(r.warnings))
+
+
+def _document(r: _Reader, node: yaml.Node, field: str) -> DocumentInfo | None:
+    v = r.mapping(node, field, ("parent_body", "issuing_body", "issuer_short", "code", "number", "place", "date"))
+    if v is None:
+        return None
+    issuing = r.get(v, "issuing_body", field, lambda n, f: _text_lines(r, n, f))
+    code = r.get(v, "code", field, r.text)
+    if code and " " in code:
+        r.fail(v["code"], f"{field}.code", "ký hiệu văn bản không có dấu cách (ví dụ KH-LĐLĐ).")
+    number = r.get(v, "number", field, lambda n, f: r.whole(n, f, minimum=1), default=None)
+    return DocumentInfo(
+        parent_body=r.get(v, "parent_body", field, r.text),
+        issuing_body=issuing,
+        issuer_short=r.get(v, "issuer_short", field, r.text),
+        code=code,
+        number=number,
+        place=r.get(v, "place", field, r.text),
+        date=r.get(v, "date", field, lambda n, f: _plan_date(r, n, f)),
+    )
+
+
+def _text_lines(r: _Reader, node: yaml.Node, field: str) -> tuple[str, ...] | None:
+    if isinstance(node, yaml.ScalarNode):
+        line = r.text(node, field)
+        return (line,) if line else None
+    items = r.sequence(node, field)
+    if not items:
+        if items is not None:
+            r.fail(node, field, "danh sách trống.")
+        return None
+    lines = tuple(r.text(n, f"{field}[{i}]") for i, n in enumerate(items, 1))
+    return lines if all(lines) else None
+
+
+def _plan_date(r: _Reader, node: yaml.Node, field: str) -> PlanDate | None:
+    v = r.mapping(node, field, ("month", "year"), ("day",))
+    if v is None:
+        return None
+    year = r.get(v, "year", field, lambda n, f: r.whole(n, f, minimum=1900))
+    month = r.get(v, "month", field, r.whole)
+    day = r.get(v, "day", field, r.whole, default=None)
+    if month is not None and not 1 <= month <= 12:
+        r.fail(v["month"], f"{field}.month", "tháng phải từ 1 đến 12.")
+        return None
+    if None in (year, month):
+        return None
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            r.fail(v["day"], f"{field}.day", f"ngày {day}/{month}/{year} không có thật.")
+            return None
+    return PlanDate(year, month, day)
+
+
+def _ref(r: _Reader, node: yaml.Node, field: str) -> DocumentRef | None:
+    v = r.mapping(node, field, ("number", "date", "issuer"))
+    if v is None:
+        return None
+    number = r.get(v, "number", field, r.text)
+    if number and " " in number:
+        r.fail(v["number"], f"{field}.number", "số, ký hiệu văn bản không có dấu cách (ví dụ 01-KL/TW).")
+    return DocumentRef(number, r.get(v, "date", field, r.date), r.get(v, "issuer", field, r.text))
+
+
+def _schedule(r: _Reader, node: yaml.Node, field: str) -> Schedule | None:
+    v = r.mapping(node, field, ("review_from", "review_to", "conference_month", "conference_by",
+                                "units_review_by", "reports_due"))
+    if v is None:
+        return None
+    return Schedule(
+        review_from=r.get(v, "review_from", field, r.month_year),
+        review_to=r.get(v, "review_to", field, r.month_year),
+        conference_month=r.get(v, "conference_month", field, r.month_year),
+        conference_by=r.get(v, "conference_by", field, r.date),
+        units_review_by=r.get(v, "units_review_by", field, r.date),
+        reports_due=r.get(v, "reports_due", field, r.date),
+    )
+
+
+def _fmt(d: dt.date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}" if d.month <= 2 else f"{d.day:02d}/{d.month}/{d.year}"
+
+
+def _check_schedule(r: _Reader, date: PlanDate, s: Schedule, node: yaml.MappingNode) -> None:
+    """Deadlines that contradict each other are warnings: the office decides, --strict refuses."""
+    nodes = {k.value: v for k, v in node.value}
+    before = [
+        ("units_review_by", "conference_by",
+         "các đơn vị phải hoàn thành sơ kết trước khi LĐLĐ tỉnh tổ chức Hội nghị sơ kết"),
+        ("units_review_by", "reports_due",
+         "hạn gửi báo cáo sơ kết đến trước hạn hoàn thành sơ kết ở đơn vị, tức là báo cáo phải gửi trước khi có sơ kết để báo cáo"),
+        ("reports_due", "conference_by", "báo cáo và hồ sơ khen thưởng phải về trước Hội nghị sơ kết"),
+    ]
+    for first, second, why in before:
+        a, b = getattr(s, first), getattr(s, second)
+        if a > b:
+            r.warn(nodes[second], f"schedule.{second}",
+                   f"{second} = {_fmt(b)} đến trước {first} = {_fmt(a)}: {why}. Kiểm tra lại hai ngày này.")
+    issued = dt.date(date.year, date.month, date.day or 1)
+    for key in ("units_review_by", "reports_due", "conference_by"):
+        d = getattr(s, key)
+        if d < issued:
+            r.warn(nodes[key], f"schedule.{key}",
+                   f"{key} = {_fmt(d)} đến trước ngày ban hành Kế hoạch ({date.month:02d}/{date.year}).")
+    if (s.review_from.year, s.review_from.month) > (s.review_to.year, s.review_to.month):
+        r.warn(nodes["review_to"], "schedule.review_to", "tháng kết thúc giai đoạn sơ kết đến trước tháng bắt đầu.")
+
+
+def _quotas(r: _Reader, node: yaml.Node, field: str) -> QuotaRules | None:
+    v = r.mapping(node, field, ("collectives_per_unit", "individual_tiers"))
+    if v is None:
+        return None
+    per_unit = r.get(v, "collectives_per_unit", field, r.whole)
+    tiers = r.get(v, "individual_tiers", field, lambda n, f: _tiers(r, n, f))
+    if per_unit is None or tiers is None:
+        return None
+    return QuotaRules(per_unit, tiers)
+
+
+def _tiers(r: _Reader, node: yaml.Node, field: str) -> tuple[Tier, ...] | None:
+    items = r.sequence(node, field)
+    if not items:
+        if items is not None:
+            r.fail(node, field, "cần ít nhất một mức.")
+        return None
+    tiers: list[Tier] = []
+    for i, item in enumerate(items, 1):
+        f = f"{field}[{i}]"
+        v = r.mapping(item, f, ("individuals",), ("from", "from_inclusive", "to", "to_inclusive"))
+        if v is None:
+            return None
+        lower = r.get(v, "from", f, r.whole, default=None)
+        upper = r.get(v, "to", f, r.whole, default=None)
+        individuals = r.get(v, "individuals", f, r.whole)
+        lower_inc = r.get(v, "from_inclusive", f, r.boolean, default=True)
+        upper_inc = r.get(v, "to_inclusive", f, r.boolean, default=True)
+        if individuals is None or None in (lower_inc, upper_inc):
+            return None
+        tiers.append(Tier(individuals, lower, lower_inc, upper, upper_inc))
+    # Every member count must fall in exactly one tier: the tiers are read in order,
+    # each starting exactly where the previous one ends, with the shared bound in one only.
+    first, last = tiers[0], tiers[-1]
+    if first.lower not in (None, 0) or (first.lower == 0 and not first.lower_inclusive):
+        r.fail(items[0], f"{field}[1].from", "mức đầu tiên phải bắt đầu từ 0 đoàn viên (bỏ trống from).")
+    if last.upper is not None:
+        r.fail(items[-1], f"{field}[{len(tiers)}].to", "mức cuối cùng không được có cận trên (bỏ trống to), "
+               "nếu không đơn vị đông hơn sẽ không thuộc mức nào.")
+    for i, (a, b) in enumerate(zip(tiers, tiers[1:]), 2):
+        if a.upper is None or b.lower is None or a.upper != b.lower:
+            r.fail(items[i - 1], f"{field}[{i}].from",
+                   f"mức {i} phải bắt đầu đúng ở cận trên của mức {i - 1} ({a.upper}), để các mức nối liền nhau.")
+        elif a.upper_inclusive == b.lower_inclusive:
+            who = "cả hai mức" if a.upper_inclusive else "không mức nào"
+            r.fail(items[i - 1], f"{field}[{i}].from_inclusive",
+                   f"số {a.upper} đang thuộc {who}; đúng một trong hai (to_inclusive của mức {i - 1}, "
+                   f"from_inclusive của mức {i}) phải là true.")
+        if b.upper is not None and b.lower is not None and b.upper <= b.lower:
+            r.fail(items[i - 1], f"{field}[{i}].to", "cận trên phải lớn hơn cận dưới.")
+    return tuple(tiers)
+
+
+def _provincial(r: _Reader, node: yaml.Node, field: str) -> ProvincialRow | None:
+    v = r.mapping(node, field, ("name", "text", "awards"))
+    if v is None:
+        return None
+    return ProvincialRow(r.get(v, "name", field, r.text), r.get(v, "text", field, r.text),
+                         r.get(v, "awards", field, r.whole))
+
+
+def _signer(r: _Reader, node: yaml.Node, field: str) -> Signer | None:
+    v = r.mapping(node, field, ("on_behalf", "title", "name"))
+    if v is None:
+        return None
+    return Signer(*(r.get(v, k, field, r.text) for k in ("on_behalf", "title", "name")))
+
+
+def _recipients(r: _Reader, node: yaml.Node, field: str) -> tuple[RecipientGroup, ...] | None:
+    items = r.sequence(node, field)
+    if not items:
+        if items is not None:
+            r.fail(node, field, "cần ít nhất một nơi nhận.")
+        return None
+    groups = []
+    for i, item in enumerate(items, 1):
+        f = f"{field}[{i}]"
+        if isinstance(item, yaml.ScalarNode):
+            name = r.text(item, f)
+            groups.append(RecipientGroup((name.rstrip(";.") if name else name,)))
+            continue
+        v = r.mapping(item, f, ("group",), ("note",))
+        if v is None:
+            continue
+        names = r.get(v, "group", f, lambda n, ff: _text_lines(r, n, ff))
+        note = r.get(v, "note", f, r.text, default=None)
+        if names:
+            groups.append(RecipientGroup(tuple(n.rstrip(";.") for n in names), note.rstrip(";") if note else None))
+    return tuple(groups)
+
+
+def _units(r: _Reader, node: yaml.Node, field: str) -> tuple[Unit, ...] | None:
+    items = r.sequence(node, field)
+    if items is None:
+        return None
+    if not items:
+        r.fail(node, field, "danh sách đơn vị trống; cần ít nhất một đơn vị.")
+        return None
+    units: list[Unit] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for i, item in enumerate(items, 1):
+        f = f"{field}[{i}]"
+        label = _peek_name(item)
+        v = r.mapping(item, f, ("name", "members"), unit=label)
+        if v is None:
+            continue
+        name = r.get(v, "name", f, lambda n, ff: r.text(n, ff, unit=label))
+        members = r.get(v, "members", f, lambda n, ff: r.whole(n, ff, unit=name or label))
+        if name is not None:
+            key = _normal_key(name)
+            if key in seen:
+                first_i, first_line = seen[key]
+                r.fail(v["name"], f"{f}.name",
+                       f"trùng tên với đơn vị số {first_i} (dòng {first_line}); mỗi đơn vị chỉ ghi một lần.", name)
+            else:
+                seen[key] = (i, str(v["name"].start_mark.line + 1))
+        if name is not None and members is not None:
+            units.append(Unit(name, members, item.start_mark.line + 1))
+    return tuple(units)
+
+
+def _peek_name(item: yaml.Node) -> str | None:
+    if isinstance(item, yaml.MappingNode):
+        for k, val in item.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(val, yaml.ScalarNode):
+                return " ".join(unicodedata.normalize("NFC", val.value).split()) or None
+    return None

@@ -1,0 +1,47 @@
+"""What the templates print: plain data built from the Plan and its Allocation.
+Numbers stay numbers and dates stay dates; the templates format them with the filters of
+formatting.py, so the wording and its punctuation live in the templates alone."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .formatting import date_line, month_text, number_text, BLANK
+from .model import Plan
+from .quotas import Allocation
+
+
+def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
+    d = plan.document
+    day = BLANK if d.date.day is None else f"{d.date.day:02d}"
+    recipients = []
+    for group in plan.recipients:
+        for i, name in enumerate(group.names, 1):
+            # A shared note is printed once, on the group's last line, as the clerk types it.
+            note = group.note if i == len(group.names) else None
+            recipients.append({"name": name, "note": note})
+    return {
+        "doc": {
+            "parent_body": d.parent_body,
+            "issuing_body": "\n".join(d.issuing_body),  # docxtpl turns \n into a line break
+            "issuer_short": d.issuer_short,
+            "code": d.code,
+            "number": number_text(d.number),
+            "place": d.place,
+            "date_line": date_line(d.date.year, d.date.month, d.date.day),
+            "short_date": f"{day}/{month_text(d.date.month)}/{d.date.year}",
+        },
+        "conclusion": asdict(plan.conclusion),
+        "implements": asdict(plan.implements),
+        "schedule": asdict(plan.schedule),
+        "collectives_per_unit": plan.quotas.collectives_per_unit,
+        "tiers": [
+            {"lower": t.lower or None, "upper": t.upper, "individuals": t.individuals}
+            for t in plan.quotas.tiers
+        ],
+        "provincial": asdict(plan.provincial_row),
+        "rows": [asdict(r) for r in allocation.rows],
+        "totals": asdict(allocation.totals),
+        "signer": asdict(plan.signer),
+        "recipients": recipients,
+    }

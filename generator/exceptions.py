@@ -1,0 +1,65 @@
+"""The project's own error types. The CLI and the web page catch these at their edge;
+anything else is a bug and may show a traceback."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GeneratorError(Exception):
+    """Base class: `str(err)` is a complete message in Vietnamese for the clerk."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in the config, located so the clerk can find it."""
+
+    field: str  # dotted path, e.g. "units[3].members"
+    message: str  # Vietnamese, says what is wrong and how to fix it
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    unit: str | None = None  # the unit's name, when the field belongs to one
+
+    def location(self, source: str) -> str:
+        where = source
+        if self.line is not None:
+            where += f", dòng {self.line}"
+            if self.column is not None:
+                where += f", cột {self.column}"
+        return where
+
+    def render(self, source: str) -> str:
+        unit = f' (đơn vị "{self.unit}")' if self.unit else ""
+        return f"{self.location(source)}: {self.field}{unit}: {self.message}"
+
+
+class ConfigError(GeneratorError):
+    """The config has one or more mistakes; all of them are listed at once."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = f"Tệp cấu hình có {len(self.problems)} lỗi, chưa tạo văn bản nào:"
+        return "\n".join([head] + ["  - " + p.render(self.source) for p in self.problems])
+
+
+class StrictWarningError(ConfigError):
+    """Warnings turned into errors by --strict."""
+
+    def __str__(self) -> str:
+        head = "Chế độ --strict: các cảnh báo sau được coi là lỗi, chưa tạo văn bản nào:"
+        return "\n".join([head] + ["  - " + p.render(self.source) for p in self.problems])
+
+
+class TemplateError(GeneratorError):
+    """A template is missing, is not a .docx, or names something the config does not give."""
+
+
+class OutputError(GeneratorError):
+    """The documents could not be written; the previous ones are left as they were."""
+
+
+class PdfError(GeneratorError):
+    """LibreOffice is missing or failed while converting to PDF."""

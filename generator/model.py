@@ -1,0 +1,117 @@
+"""Typed objects for the validated config. Everything downstream reads these, never raw YAML."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .exceptions import Problem
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    members: int
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Members in (lower, upper) with each bound inclusive or not; None means unbounded."""
+
+    individuals: int
+    lower: int | None = None
+    lower_inclusive: bool = True
+    upper: int | None = None
+    upper_inclusive: bool = True
+
+    def contains(self, members: int) -> bool:
+        if self.lower is not None:
+            if members < self.lower or (members == self.lower and not self.lower_inclusive):
+                return False
+        if self.upper is not None:
+            if members > self.upper or (members == self.upper and not self.upper_inclusive):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class QuotaRules:
+    collectives_per_unit: int
+    tiers: tuple[Tier, ...]
+
+
+@dataclass(frozen=True)
+class ProvincialRow:
+    name: str
+    text: str
+    awards: int
+
+
+@dataclass(frozen=True)
+class PlanDate:
+    """The issue date; the day (and the number) may be left for the office to write in."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    number: str
+    date: dt.date
+    issuer: str
+
+
+@dataclass(frozen=True)
+class MonthYear:
+    month: int
+    year: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    review_from: MonthYear
+    review_to: MonthYear
+    conference_month: MonthYear
+    conference_by: dt.date
+    units_review_by: dt.date
+    reports_due: dt.date
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    parent_body: str
+    issuing_body: tuple[str, ...]
+    issuer_short: str
+    code: str
+    number: int | None
+    place: str
+    date: PlanDate
+
+
+@dataclass(frozen=True)
+class Signer:
+    on_behalf: str
+    title: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RecipientGroup:
+    names: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    document: DocumentInfo
+    conclusion: DocumentRef
+    implements: DocumentRef
+    schedule: Schedule
+    quotas: QuotaRules
+    provincial_row: ProvincialRow
+    signer: Signer
+    recipients: tuple[RecipientGroup, ...]
+    units: tuple[Unit, ...]
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
