@@ -10,7 +10,7 @@ from .exceptions import GeneratorError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .main import DEFAULT_CONFIG, DEFAULT_OUTPUT
+    from .main import DEFAULT_CONFIG, DEFAULT_OUTPUT, TEMPLATES_DIR
 
     p = argparse.ArgumentParser(
         prog="build_docs.py",
@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình (mặc định config/plan.yaml)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi văn bản (mặc định output/)")
+    p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, help="thư mục mẫu .docx (mặc định templates/)")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo (hạn ngày lệch nhau) là lỗi")
     p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
     p.add_argument("--check", nargs="+", type=Path, metavar="FILE.docx",
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         return serve(args.config, args.output, args.host, args.port, open_browser=not args.no_browser)
     from .main import build
 
-    result = build(args.config, args.output, strict=args.strict)
+    result = build(args.config, args.output, args.templates, strict=args.strict)
     print(_table(result))
     if result.plan.warnings:
         print(_warnings(result.plan, str(args.config)))

@@ -48,7 +48,12 @@ class _Missing:
 MISSING = _Missing()
 
 
-def _yaml_syntax_problem(err: yaml.YAMLError) -> Problem:
+def _yaml_syntax_problem(err: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(err, yaml.reader.ReaderError):
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        char = f"U+{err.character:04X}" if isinstance(err.character, int) else repr(err.character)
+        return Problem("(cú pháp YAML)", f"tệp có ký tự điều khiển {char} không được phép; xóa ký tự đó.", line, column)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     hint = "kiểm tra dấu hai chấm, dấu ngoặc, dấu nháy và thụt lề ở dòng này hoặc dòng ngay trên."
@@ -244,7 +249,7 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
-        raise ConfigError(source, [_yaml_syntax_problem(err)]) from None
+        raise ConfigError(source, [_yaml_syntax_problem(err, text)]) from None
     if root is None:
         raise ConfigError(source, [Problem("(tệp)", "tệp cấu hình trống.")])
     r = _Reader()

@@ -35,37 +35,50 @@ def _explain(err: OSError, path: Path) -> str:
 
 
 def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file to a temporary name in `out_dir`, then rename them all into place.
+    """Write every file, all or nothing.
 
-    Renaming within one folder is atomic, so each document is either the old one or the new
-    one. Nothing is renamed until every file is fully written and flushed.
+    Each file is first written in full to a temporary name in `out_dir` (same folder, so a
+    rename is atomic). Then the old files are moved aside and the new ones renamed into place;
+    if any rename fails (on Windows, a document open in Word cannot be moved), every step is
+    undone, so the folder holds exactly the previous build and no temporary file.
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(_explain(err, out_dir)) from None
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []  # (temporary, target)
+    aside: list[tuple[Path, Path]] = []  # (old file's temporary name, target)
+    placed: list[Path] = []
     try:
         for name, data in files.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            staged.append((name, Path(tmp)))
+            staged.append((Path(tmp), out_dir / name))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        written = []
-        for name, tmp in staged:
-            target = out_dir / name
+        for _, target in staged:
+            if target.exists():
+                old = target.with_name(f".{target.name}.old")
+                os.replace(target, old)
+                aside.append((old, target))
+        for tmp, target in staged:
             os.replace(tmp, target)
-            written.append(target)
-        return written
+            placed.append(target)
     except OSError as err:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        for old, target in aside:
+            os.replace(old, target)
+        aside.clear()
         bad = Path(getattr(err, "filename", None) or out_dir)
         raise OutputError(_explain(err, bad)) from None
     finally:
-        for _, tmp in staged:
-            if tmp.exists():
-                tmp.unlink()
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for old, _ in aside:
+            old.unlink(missing_ok=True)
+    return placed
 
 
 MANIFEST = "quotas.json"
