@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
     p.add_argument("--check", nargs="+", type=Path, metavar="FILE.docx",
                    help="kiểm tra thể thức các tệp .docx theo NĐ 30/2020, không tạo văn bản")
+    p.add_argument("--no-render", action="store_true", help="--check không dựng trang qua LibreOffice (nhanh hơn)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả của --check")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
     p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
@@ -78,9 +79,9 @@ def _warnings(plan, source) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.check:
-        from .checker.cli import run_check
+        from .checker.report import run_check
 
-        return run_check(args.check, args.format)
+        return run_check(args.check, args.format, render=not args.no_render)
     if args.serve:
         from .web.app import serve
 

@@ -1,0 +1,101 @@
+"""Run the rules on files and print the result: readable Vietnamese, or JSON for other tools."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import rendered as rendered_mod
+from .docmodel import DocxReadError, load
+from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, THONG_TIN, RuleResult, evaluate
+from ..exceptions import PdfError
+
+
+@dataclass
+class FileReport:
+    path: Path
+    doc_type: str
+    results: list[RuleResult]
+    render_note: str = ""
+
+    @property
+    def findings(self):
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == LOI for f in self.findings)
+
+    def coverage(self) -> tuple[int, int]:
+        evaluated = sum(r.status != KHONG_DANH_GIA for r in self.results)
+        return evaluated, len(self.results)
+
+
+def check_file(path: Path, render: bool = True) -> FileReport:
+    doc = load(path)
+    rendering, note = None, ""
+    if render:
+        if rendered_mod.available():
+            try:
+                rendering = rendered_mod.render(path)
+            except PdfError as err:
+                note = f"không dựng được trang: {err}"
+        else:
+            note = "không có LibreOffice/pdftotext: các quy tắc cần dựng trang không đánh giá được"
+    el, results = evaluate(doc, rendering)
+    return FileReport(path, el.doc_type, results, note)
+
+
+def as_text(reports: list[FileReport]) -> str:
+    lines = []
+    for rep in reports:
+        lines.append(f"{rep.path} ({rep.doc_type})")
+        for r in rep.results:
+            for f in r.findings:
+                where = f" [{f.location}]" if f.location else ""
+                lines.append(f"  {f.severity.upper()}: {f.rule}{where}: {f.message}")
+        for r in rep.results:
+            if r.status == KHONG_DANH_GIA:
+                lines.append(f"  KHÔNG ĐÁNH GIÁ ĐƯỢC: {r.rule}: {r.reason}.")
+        if rep.render_note:
+            lines.append(f"  Ghi chú: {rep.render_note}.")
+        passed = sum(r.status == DAT for r in rep.results)
+        failed = sum(r.status == KHONG_DAT for r in rep.results)
+        evaluated, total = rep.coverage()
+        counts = {s: sum(f.severity == s for f in rep.findings) for s in (LOI, LUU_Y, THONG_TIN)}
+        lines.append(f"  Tóm tắt: {counts[LOI]} lỗi, {counts[LUU_Y]} lưu ý, {counts[THONG_TIN]} thông tin; "
+                     f"quy tắc: {passed} đạt, {failed} không đạt, {total - evaluated} không đánh giá được; "
+                     f"đã đánh giá {evaluated}/{total} quy tắc ({100 * evaluated / max(total, 1):.0f}%).")
+    return "\n".join(lines)
+
+
+def as_json(reports: list[FileReport]) -> str:
+    findings, summary = [], []
+    for rep in reports:
+        for r in rep.results:
+            for f in r.findings:
+                findings.append({"file": str(rep.path), "rule": f.rule, "severity": f.severity,
+                                 "status": r.status, "location": f.location, "message": f.message})
+            if r.status == KHONG_DANH_GIA:
+                findings.append({"file": str(rep.path), "rule": r.rule, "severity": THONG_TIN,
+                                 "status": r.status, "location": "", "message": r.reason})
+        evaluated, total = rep.coverage()
+        summary.append({"file": str(rep.path), "type": rep.doc_type, "errors": rep.errors,
+                        "rules": {r.rule: r.status for r in rep.results},
+                        "evaluated": evaluated, "total": total, "coverage": round(evaluated / max(total, 1), 3)})
+    return json.dumps({"findings": findings, "summary": summary}, ensure_ascii=False, indent=2)
+
+
+def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
+    from ..exceptions import GeneratorError
+
+    reports = []
+    for path in paths:
+        try:
+            reports.append(check_file(path, render))
+        except DocxReadError as err:
+            raise GeneratorError(str(err)) from None
+        except FileNotFoundError:
+            raise GeneratorError(f"không tìm thấy tệp {path}.") from None
+    print(as_json(reports) if fmt == "json" else as_text(reports))
+    return 1 if any(rep.errors for rep in reports) else 0
