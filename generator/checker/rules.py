@@ -143,7 +143,9 @@ def find_elements(doc: Document) -> Elements:
     start = e.type_line.index + 1 if e.type_line else (e.vv.index + 1 if e.vv else 0)
     if e.type_line is not None and e.doc_type != "Phụ lục":
         for p in paras[start:start + 4]:
-            if not p.text.strip() or _is_rule_para(p) or p.table is not None or p.alignment != "center":
+            if (not p.text.strip() or _is_rule_para(p) or p.table is not None or p.alignment != "center"
+                    or re.match(r"(Kính gửi|Căn cứ)", p.text.strip())
+                    or (e.subject and e.subject[-1].has_border_below)):
                 break
             e.subject.append(p)
     if e.doc_type == "Phụ lục":
