@@ -104,7 +104,7 @@ def test_inline_bold_and_italic_of_the_seed(plan):
     intro = find_paragraph(plan, r"^Thực hiện Kế hoạch số")
     assert [r.text for r in intro.runs if r.italic] == ["Sau đây viết tắt là Kết luận số 01-KL/TW"]
     tier = find_paragraph(plan, r"^\+ Đơn vị có từ 2.000 - 3.000")
-    assert [r.text for r in tier.runs if r.bold] == ["02 cá nhân;"]
+    assert [r.text for r in tier.runs if r.bold] == ["02\u00a0cá\u00a0nhân;"]  # kept on one line
 
 
 def test_rules_under_issuing_body_motto_and_subject(plan):

@@ -111,7 +111,7 @@ PLAN_BODY: list[tuple[str, str]] = [
     ("1.1.1", "3.2.2. Về số lượng"),
     ("p", "**- Đối với tập thể:**"),
     ("p", "Mỗi LĐLĐ huyện, thành phố, công đoàn ngành đề nghị khen thưởng: "
-          "**{{ collectives_per_unit|two_digits }} tập thể.**"),
+          "**{{ collectives_per_unit|two_digits }}\u00a0tập\u00a0thể.**"),  # a count stays with its noun
     ("p", "**- Đối với cá nhân:**"),
     ("p", "Các LĐLĐ huyện, thành phố, công đoàn ngành căn cứ số lượng đoàn viên, đề nghị khen thưởng theo chỉ "
           "tiêu như sau:"),
@@ -119,7 +119,7 @@ PLAN_BODY: list[tuple[str, str]] = [
     ("p", "+ Đơn vị có {% if t.lower is none %}từ {{ t.upper|thousands }} đoàn viên trở xuống"
           "{% elif t.upper is none %}từ {{ t.lower|thousands }} đoàn viên trở lên"
           "{% else %}từ {{ t.lower|thousands }} - {{ t.upper|thousands }} đoàn viên{% endif %}"
-          " đề nghị khen thưởng: **{{ t.individuals|two_digits }} cá nhân;**"),
+          " đề nghị khen thưởng: **{{ t.individuals|two_digits }}\u00a0cá\u00a0nhân;**"),
     ("tag", "{%p endfor %}"),
     ("p", "Số lượng phân bổ cụ thể cho từng đơn vị tại Phụ lục kèm theo Kế hoạch này."),
     ("p", "**- Các Ban Liên đoàn Lao động tỉnh đề nghị khen thưởng {{ provincial.text }}.**"),
