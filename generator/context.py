@@ -3,12 +3,18 @@ Numbers stay numbers and dates stay dates; the templates format them with the fi
 formatting.py, so the wording and its punctuation live in the templates alone."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from .formatting import date_line, month_text, number_text, BLANK
 from .model import Plan
 from .quotas import Allocation
+
+
+def _plain(value: Any) -> Any:
+    """Typed records to plain dicts, all the way down, so templates see only data."""
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    return value
 
 
 def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
@@ -31,17 +37,17 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
             "date_line": date_line(d.date.year, d.date.month, d.date.day),
             "short_date": f"{day}/{month_text(d.date.month)}/{d.date.year}",
         },
-        "conclusion": asdict(plan.conclusion),
-        "implements": asdict(plan.implements),
-        "schedule": asdict(plan.schedule),
+        "conclusion": _plain(plan.conclusion),
+        "implements": _plain(plan.implements),
+        "schedule": _plain(plan.schedule),
         "collectives_per_unit": plan.quotas.collectives_per_unit,
         "tiers": [
             {"lower": t.lower or None, "upper": t.upper, "individuals": t.individuals}
             for t in plan.quotas.tiers
         ],
-        "provincial": asdict(plan.provincial_row),
-        "rows": [asdict(r) for r in allocation.rows],
-        "totals": asdict(allocation.totals),
-        "signer": asdict(plan.signer),
+        "provincial": _plain(plan.provincial_row),
+        "rows": [_plain(r) for r in allocation.rows],
+        "totals": _plain(allocation.totals),
+        "signer": _plain(plan.signer),
         "recipients": recipients,
     }

@@ -2,15 +2,14 @@
 anything else is a bug and may show a traceback."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class GeneratorError(Exception):
     """Base class: `str(err)` is a complete message in Vietnamese for the clerk."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One mistake in the config, located so the clerk can find it."""
 
     field: str  # dotted path, e.g. "units[3].members"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from . import config, context, quotas, render
@@ -17,19 +17,17 @@ DEFAULT_OUTPUT = ROOT / "output"
 TEMPLATES_DIR = ROOT / "templates"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     name: str
     old: tuple[int, int] | None  # (collectives, individuals); None = a new unit
     new: tuple[int, int] | None  # None = a unit removed
 
 
-@dataclass
-class BuildResult:
+class BuildResult(NamedTuple):
     plan: Plan
     allocation: Allocation
     written: list[Path]
-    changes: list[Change] = field(default_factory=list)
+    changes: tuple[Change, ...] = ()
     old_totals: dict | None = None
 
 
@@ -64,4 +62,4 @@ def build(config_path: Path = DEFAULT_CONFIG, out_dir: Path = DEFAULT_OUTPUT,
     old = read_manifest(out_dir)
     documents[MANIFEST] = manifest_bytes(allocation)
     written = write_all(out_dir, documents)
-    return BuildResult(plan, allocation, written, compare(old, allocation), old.get("totals") if old else None)
+    return BuildResult(plan, allocation, written, tuple(compare(old, allocation)), old.get("totals") if old else None)

@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .exceptions import Problem
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     name: str
     members: int
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(NamedTuple):
     """Members in (lower, upper) with each bound inclusive or not; None means unbounded."""
 
     individuals: int
@@ -34,21 +32,18 @@ class Tier:
         return True
 
 
-@dataclass(frozen=True)
-class QuotaRules:
+class QuotaRules(NamedTuple):
     collectives_per_unit: int
     tiers: tuple[Tier, ...]
 
 
-@dataclass(frozen=True)
-class ProvincialRow:
+class ProvincialRow(NamedTuple):
     name: str
     text: str
     awards: int
 
 
-@dataclass(frozen=True)
-class PlanDate:
+class PlanDate(NamedTuple):
     """The issue date; the day (and the number) may be left for the office to write in."""
 
     year: int
@@ -56,21 +51,18 @@ class PlanDate:
     day: int | None = None
 
 
-@dataclass(frozen=True)
-class DocumentRef:
+class DocumentRef(NamedTuple):
     number: str
     date: dt.date
     issuer: str
 
 
-@dataclass(frozen=True)
-class MonthYear:
+class MonthYear(NamedTuple):
     month: int
     year: int
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     review_from: MonthYear
     review_to: MonthYear
     conference_month: MonthYear
@@ -79,8 +71,7 @@ class Schedule:
     reports_due: dt.date
 
 
-@dataclass(frozen=True)
-class DocumentInfo:
+class DocumentInfo(NamedTuple):
     parent_body: str
     issuing_body: tuple[str, ...]
     issuer_short: str
@@ -90,21 +81,18 @@ class DocumentInfo:
     date: PlanDate
 
 
-@dataclass(frozen=True)
-class Signer:
+class Signer(NamedTuple):
     on_behalf: str
     title: str
     name: str
 
 
-@dataclass(frozen=True)
-class RecipientGroup:
+class RecipientGroup(NamedTuple):
     names: tuple[str, ...]
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     document: DocumentInfo
     conclusion: DocumentRef
     implements: DocumentRef
@@ -114,4 +102,4 @@ class Plan:
     signer: Signer
     recipients: tuple[RecipientGroup, ...]
     units: tuple[Unit, ...]
-    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    warnings: tuple[Problem, ...] = ()

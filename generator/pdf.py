@@ -60,3 +60,91 @@ def to_pdf_bytes(sources: list[Path], timeout: float = TIMEOUT_S) -> dict[str, b
 
 def convert(sources: list[Path], out_dir: Path) -> list[Path]:
     return write_all(out_dir, to_pdf_bytes(sources))
+
+
+class WarmConverter:
+    """A LibreOffice kept running behind unoserver, for callers that convert again and again
+    (the browser page's previews, the benchmark). A cold soffice start costs about 2 s; a
+    conversion by a running one, a fraction of that.
+
+    unoserver's server must run under a Python that can `import uno` (Debian: python3-uno),
+    which is rarely the project's own; `tools/setup_warm_pdf.sh` makes one in `.uno-venv/`.
+    The client side is plain XML-RPC, so the project itself needs neither uno nor unoserver.
+    """
+
+    def __init__(self, proc: subprocess.Popen, port: int, profile: tempfile.TemporaryDirectory):
+        self._proc, self._port, self._profile = proc, port, profile
+
+    @staticmethod
+    def _server_python() -> str | None:
+        root = Path(__file__).resolve().parent.parent
+        candidates = [os.environ.get("PLAN_DOCS_UNO_PYTHON"), str(root / ".uno-venv" / "bin" / "python"),
+                      "/usr/bin/python3"]
+        for py in filter(None, candidates):
+            if os.path.exists(py) and subprocess.run([py, "-c", "import uno, unoserver"],
+                                                     capture_output=True).returncode == 0:
+                return py
+        return None
+
+    @classmethod
+    def unavailable_reason(cls) -> str:
+        if find_soffice() is None:
+            return "LibreOffice is not installed"
+        return "no Python with both uno (python3-uno) and unoserver: run tools/setup_warm_pdf.sh"
+
+    @classmethod
+    def start(cls, timeout: float = 60) -> "WarmConverter | None":
+        import socket
+        import time
+        import xmlrpc.client
+
+        py = cls._server_python()
+        if py is None or find_soffice() is None:
+            return None
+        ports = []
+        for _ in range(2):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                ports.append(s.getsockname()[1])
+        profile = tempfile.TemporaryDirectory(prefix="lo-warm-")
+        proc = subprocess.Popen(
+            [py, "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(ports[0]),
+             "--uno-interface", "127.0.0.1", "--uno-port", str(ports[1]), "--executable", find_soffice(),
+             "--user-installation", profile.name, "--conversion-timeout", str(TIMEOUT_S), "--quiet"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        server = cls(proc, ports[0], profile)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            try:
+                with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{ports[0]}", allow_none=True) as proxy:
+                    proxy.info()
+                return server
+            except OSError:
+                time.sleep(0.2)
+        server.stop()
+        return None
+
+    def convert(self, sources: list[Path]) -> dict[str, bytes]:
+        import xmlrpc.client
+
+        result = {}
+        with xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self._port}", allow_none=True) as proxy:
+            for src in sources:
+                try:
+                    data = proxy.convert(None, xmlrpc.client.Binary(src.read_bytes()), None, "pdf",
+                                         None, [], True, None, None)
+                except (OSError, xmlrpc.client.Fault) as err:
+                    raise PdfError(f"LibreOffice (đang chạy) không xuất được {src.name}: {err}") from None
+                result[src.stem + ".pdf"] = data.data
+        return result
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+        self._profile.cleanup()

@@ -2,13 +2,12 @@
 both come from `allocate`, and the plan's tier sentences from the same `Tier` objects."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Plan, QuotaRules, Tier, Unit
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One line of the annex table."""
 
     stt: int
@@ -18,8 +17,7 @@ class Row:
     individuals: int
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     collectives: int
     individuals: int
     awards: int  # collectives + individuals of the units
@@ -27,8 +25,7 @@ class Totals:
     grand_total: int
 
 
-@dataclass(frozen=True)
-class Allocation:
+class Allocation(NamedTuple):
     rows: tuple[Row, ...]
     totals: Totals
 

@@ -11,16 +11,23 @@ in a fraction of the time, which matters for the browser page that rebuilds on e
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import marshal
+import os
+import pickle
 import re
+import sys
+import tempfile
 import threading
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import meta
+from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting
@@ -28,8 +35,7 @@ from .exceptions import TemplateError
 from .output import FIXED_ZIP_TIME
 
 TEMPLATES = ("ke_hoach.docx", "phu_luc.docx")
-_DOCUMENT = "word/document.xml"
-_HEADER_FOOTER = re.compile(r"word/(header|footer)\d*\.xml")
+CACHE_VERSION = 2  # raise when _Prepared changes
 
 
 def _month_year(value: dict) -> str:
@@ -77,18 +83,24 @@ def _template_line(err: Exception) -> int | None:
 class _Part:
     """One XML part with Jinja in it (the body, a header or a footer), compiled once."""
 
-    def __init__(self, template_name: str, label: str, source: str, env: SandboxedEnvironment):
+    def __init__(self, template_name: str, label: str, source: str, env: SandboxedEnvironment,
+                 code: bytes | None = None):
         self.label = label
         self.lines = source.splitlines()
-        try:
-            self.ast = env.parse(source)
-            self.template = env.from_string(source)
-        except jinja2.TemplateSyntaxError as err:
-            where = self.where(err.lineno)
-            raise TemplateError(
-                f"mẫu {template_name} có thẻ hỏng ({label}{where}): {err.message}. "
-                "Mỗi {{ ... }} và {% ... %} phải đóng đủ; mỗi {% if %}/{% for %} cần {% endif %}/{% endfor %}."
-            ) from None
+        if code is None:  # not in the cache: parse and compile (the slow part of a cold start)
+            try:
+                ast = env.parse(source)
+            except jinja2.TemplateSyntaxError as err:
+                where = self.where(err.lineno)
+                raise TemplateError(
+                    f"mẫu {template_name} có thẻ hỏng ({label}{where}): {err.message}. "
+                    "Mỗi {{ ... }} và {% ... %} phải đóng đủ; mỗi {% if %}/{% for %} cần {% endif %}/{% endfor %}."
+                ) from None
+            self.variables = set(meta.find_undeclared_variables(ast))
+            self.code = marshal.dumps(env.compile(ast))
+        else:
+            self.code = code
+        self.template = env.template_class.from_code(env, marshal.loads(self.code), env.make_globals(None))
 
     def where(self, lineno: int | None) -> str:
         if not lineno or lineno > len(self.lines):
@@ -100,11 +112,114 @@ class _Part:
         return [_paragraph_text(line)[:120] for line in self.lines if pattern.search(line)]
 
 
+_BODY_START = re.compile(rb"<w:body[^>]*>")
+_CORE_PROPS = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+class _Prepared(NamedTuple):
+    """Everything a render needs that depends only on the template file: plain, picklable data,
+    kept on disk between runs (see _cache_path) so a cold start skips python-docx and Jinja's
+    compiler."""
+
+    names: list[str]  # zip entries in python-docx's order
+    parts: dict[str, bytes]  # every part as python-docx writes it
+    body_source: str
+    body_code: bytes
+    headers: dict[str, tuple[str, str, bytes]]  # part name -> (encoding, patched source, code)
+    core_part: str
+    core_props: dict[str, str]
+    variables: set[str]
+
+
+def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
+    """The slow path: open the template with docxtpl/python-docx, patch and compile it."""
+    from docxtpl import DocxTemplate
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    tpl = DocxTemplate(str(path))
+    try:
+        tpl.render_init()
+    except Exception as err:  # python-docx raises several types for a broken package
+        raise TemplateError(f"mẫu {path} không mở được như một tệp .docx: {err}") from None
+    doc = tpl.docx
+    buf = io.BytesIO()
+    doc.save(buf)
+    with zipfile.ZipFile(buf) as z:
+        names = z.namelist()
+        parts = {n: z.read(n) for n in names}
+    body = _Part(path.name, "thân văn bản", _with_paragraph_lines(tpl.patch_xml(tpl.get_xml())), env)
+    variables = set(body.variables)
+    headers = {}
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
+            xml = tpl.get_part_xml(rel.target_part)
+            source = _with_paragraph_lines(tpl.patch_xml(xml))
+            part = _Part(path.name, "đầu/chân trang", source, env)
+            variables |= part.variables
+            headers[str(rel.target_part.partname).lstrip("/")] = (
+                tpl.get_headers_footers_encoding(xml), source, part.code)
+    core = doc.core_properties
+    return _Prepared(names, parts, "\n".join(body.lines), body.code, headers,
+                     str(doc.part.package._core_properties_part.partname).lstrip("/"),
+                     {p: getattr(core, p) for p in _CORE_PROPS}, variables)
+
+
+def _with_paragraph_lines(xml: str) -> str:
+    # As docxtpl's render_xml_part does, so Jinja's line numbers name a paragraph.
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("PLAN_DOCS_CACHE") == "off":
+        return None
+    if os.environ.get("PLAN_DOCS_CACHE"):
+        return Path(os.environ["PLAN_DOCS_CACHE"])
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "lldl-plan-docs"
+
+
+def _cache_key(data: bytes) -> str:
+    import docx
+    import docxtpl
+
+    h = hashlib.sha256(data)
+    for part in (CACHE_VERSION, sys.version, docxtpl.__version__, docx.__version__, jinja2.__version__):
+        h.update(str(part).encode())
+    return h.hexdigest()[:32]
+
+
+def _load_prepared(path: Path, env: SandboxedEnvironment) -> _Prepared:
+    """From the disk cache when the very same template was prepared before; the cache is only
+    an optimisation, so any problem with it falls back to preparing afresh."""
+    data = path.read_bytes()
+    folder = _cache_dir()
+    target = folder / f"{_cache_key(data)}.pickle" if folder else None
+    if target is not None and target.is_file():
+        try:
+            with open(target, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:
+            pass
+    prepared = _prepare(path, env)
+    if target is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except OSError:
+            pass
+    return prepared
+
+
 class CompiledTemplate:
     """A .docx template read, patched and compiled once; `render` fills it many times."""
 
     def __init__(self, path: Path, env: SandboxedEnvironment):
-        from docxtpl import DocxTemplate  # imported here: --check and --help do not need it
+        from docx.opc.coreprops import CoreProperties
+        from docx.oxml import parse_xml
+        from docxtpl import DocxTemplate
 
         self.name = path.name
         if not path.is_file():
@@ -112,46 +227,23 @@ class CompiledTemplate:
         if not zipfile.is_zipfile(path):
             raise TemplateError(f"mẫu {path} không phải tệp Word .docx (có thể là .doc cũ hoặc tệp hỏng). "
                                 "Mở bằng Word và lưu lại dưới dạng .docx.")
-        self._tpl = DocxTemplate(str(path))
-        try:
-            self._tpl.render_init()
-        except Exception as err:  # python-docx raises several types for a broken package
-            raise TemplateError(f"mẫu {path} không mở được như một tệp .docx: {err}") from None
-        doc = self._tpl.docx
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-        # The parts as python-docx writes them: everything not rendered is copied from here.
-        buf = io.BytesIO()
-        doc.save(buf)
-        with zipfile.ZipFile(buf) as z:
-            self._names = z.namelist()
-            self._parts = {n: z.read(n) for n in self._names}
-
-        self._root = doc.element
-        body_source = self._with_paragraph_lines(self._tpl.patch_xml(self._tpl.get_xml()))
-        self._body = _Part(self.name, "thân văn bản", body_source, env)
-        self._core_part = doc.part.package._core_properties_part
-        self._lock = threading.Lock()  # render swaps the body in and out of the shared tree
-        self._headers: dict[str, tuple[str, str, _Part]] = {}
-        for rel in doc.part.rels.values():
-            if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
-                part = rel.target_part
-                xml = self._tpl.get_part_xml(part)
-                encoding = self._tpl.get_headers_footers_encoding(xml)
-                source = self._with_paragraph_lines(self._tpl.patch_xml(xml))
-                self._headers[str(part.partname).lstrip("/")] = (
-                    encoding, str(part.partname), _Part(self.name, "đầu/chân trang", source, env))
-        props = ("author", "comments", "identifier", "language", "subject", "title")
-        core = doc.core_properties
-        self._core_templates = {p: env.from_string(getattr(core, p)) for p in props}
-        self.variables = set(meta.find_undeclared_variables(self._body.ast))
-        for _, _, part in self._headers.values():
-            self.variables |= meta.find_undeclared_variables(part.ast)
-
-    @staticmethod
-    def _with_paragraph_lines(xml: str) -> str:
-        # As docxtpl's render_xml_part does, so Jinja's line numbers name a paragraph.
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        p = _load_prepared(path, env)
+        self._names, self._parts = p.names, p.parts
+        self._tpl = DocxTemplate(str(path))  # for docxtpl's post-processing methods only
+        self._root = parse_xml(p.parts["word/document.xml"])
+        self._body = _Part(self.name, "thân văn bản", p.body_source, env, p.body_code)
+        self._headers = {name: (enc, _Part(self.name, "đầu/chân trang", src, env, code))
+                         for name, (enc, src, code) in p.headers.items()}
+        self._core_name = p.core_part
+        self._core_el = parse_xml(p.parts[p.core_part])
+        self._core = CoreProperties(self._core_el)
+        # Core properties go through Jinja as docxtpl does; most hold no tag and are set as they are.
+        self._core_props = {k: env.from_string(v) if "{" in v else v for k, v in p.core_props.items()}
+        self.variables = p.variables
+        self._lock = threading.Lock()  # one render at a time: the core properties are shared
+        document = p.parts["word/document.xml"]
+        start, end = document.find(b"<w:body>"), document.rfind(b"</w:body>")
+        self._splice = (document[:start], document[end + len(b"</w:body>"):]) if start > 0 and end > 0 else None
 
     def check_context(self, context: dict[str, Any]) -> None:
         missing = sorted(self.variables - set(context))
@@ -177,10 +269,31 @@ class CompiledTemplate:
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return self._tpl.resolve_listing(xml)
 
-    def render(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
-        from docx.opc.oxml import serialize_part_xml
-        from docx.oxml import parse_xml
+    def _document_xml(self, tree) -> bytes:
+        """document.xml with the rendered body, as docxtpl's map_tree + python-docx's save write it.
 
+        Moving the body into the document tree (what map_tree does) makes lxml reconcile the
+        namespaces of every element, which grows faster than the table: 2,000 units took 8 s.
+        The body's only namespace declarations are the ones it was given from the document
+        root, which the move drops; splicing the serialized body without them into the
+        serialized document gives the same bytes (tests/test_render_equivalence.py) in
+        linear time. Should a template's body declare anything else, the move is done.
+        """
+        from docx.opc.oxml import serialize_part_xml
+
+        root_ns = self._root.nsmap
+        if self._splice is not None and all(root_ns.get(k) == v for k, v in tree.nsmap.items()):
+            head, tail = self._splice
+            body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
+            return head + _BODY_START.sub(b"<w:body>", body, count=1) + tail
+        body = self._root.body  # render() holds the lock
+        self._root.replace(body, tree)
+        try:
+            return serialize_part_xml(self._root)
+        finally:
+            self._root.replace(tree, body)  # the compiled template stays as it was read
+
+    def render(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
         self.check_context(context)
         with self._lock:
             return self._render_locked(context, issued)
@@ -195,22 +308,16 @@ class CompiledTemplate:
 
         tree = tpl.fix_tables(self._render_part(self._body, context))
         tpl.fix_docpr_ids(tree)
-        body = self._root.body
-        self._root.replace(body, tree)
-        try:
-            rendered[_DOCUMENT] = serialize_part_xml(self._root)
-        finally:
-            self._root.replace(tree, body)  # the compiled template stays as it was read
+        rendered["word/document.xml"] = self._document_xml(tree)
 
-        for name, (encoding, _, part) in self._headers.items():
+        for name, (encoding, part) in self._headers.items():
             xml = self._render_part(part, context).encode(encoding)
             rendered[name] = serialize_part_xml(parse_xml(xml))
 
-        core = tpl.docx.core_properties
-        for prop, template in self._core_templates.items():
-            setattr(core, prop, template.render(context))
-        core.created = core.modified = issued  # from the config: the bytes must not depend on the clock
-        rendered[str(self._core_part.partname).lstrip("/")] = serialize_part_xml(self._core_part._element)
+        for prop, value in self._core_props.items():
+            setattr(self._core, prop, value if isinstance(value, str) else value.render(context))
+        self._core.created = self._core.modified = issued  # from the config, not the clock
+        rendered[self._core_name] = serialize_part_xml(self._core_el)
 
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as z:

@@ -34,3 +34,15 @@ def test_compiled_renderer_matches_plain_docxtpl_byte_for_byte():
 def test_rendering_twice_in_one_process_gives_the_same_bytes():
     plan = load_plan(SHIPPED_CONFIG)
     assert render_documents(plan)[1] == render_documents(plan)[1]
+
+
+def test_compiled_renderer_matches_docxtpl_on_a_longer_annex_with_special_characters():
+    from generator.config import parse_plan
+
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    units = "".join(f"  - name: 'CĐ số {i} & <Cơ sở> \"A\"'\n    members: {i * 97}\n" for i in range(1, 41))
+    plan = parse_plan(text[: text.index("units:\n")] + "units:\n" + units)
+    ctx = context.build(plan, quotas.allocate(plan))
+    _, fast = render_documents(plan)
+    for name in TEMPLATES:
+        assert fast[name] == reference_render(name, ctx, issued_at(plan)), name
