@@ -170,12 +170,9 @@ class _Reader:
         if raw is None or _is_null(node):
             self.fail(node, field, "cần một số nguyên, không được để trống.", unit)
             return None
-        if raw.isascii() and raw.isdigit():
-            value = int(raw)
-        elif _GROUPED.fullmatch(raw):
-            value = int(raw.replace(".", ""))
-        else:
-            self.fail(node, field, f'"{raw}" không phải số nguyên hợp lệ: {_why_not_whole(raw)}', unit)
+        value = whole_number(raw)
+        if isinstance(value, str):
+            self.fail(node, field, value, unit)
             return None
         if value < minimum:
             self.fail(node, field, f"phải từ {minimum} trở lên.", unit)
@@ -216,6 +213,22 @@ class _Reader:
 
 def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
+def whole_number(raw: str) -> int | str:
+    """4468 or 4.468 -> 4468; anything else -> the reason it is refused (never rounded).
+    Shared by the config and the spreadsheet import of the browser page."""
+    raw = raw.strip()
+    if raw.isascii() and raw.isdigit():
+        return int(raw)
+    if _GROUPED.fullmatch(raw):
+        return int(raw.replace(".", ""))
+    return f'"{raw}" không phải số nguyên hợp lệ: {_why_not_whole(raw)}'
+
+
+def normal_name(name: str) -> str:
+    """How names are compared: composed Unicode, case and runs of spaces ignored."""
+    return _normal_key(name)
 
 
 def _why_not_whole(raw: str) -> str:

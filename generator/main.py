@@ -58,6 +58,11 @@ def build(config_path: Path = DEFAULT_CONFIG, out_dir: Path = DEFAULT_OUTPUT,
     plan = config.load_plan(config_path)
     if strict and plan.warnings:
         raise StrictWarningError(str(config_path), list(plan.warnings))
+    return build_plan(plan, out_dir, templates_dir)
+
+
+def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path = TEMPLATES_DIR) -> BuildResult:
+    """Render and write a validated plan (the CLI reads it from a file, the browser page from its form)."""
     allocation, documents = render_documents(plan, templates_dir)
     old = read_manifest(out_dir)
     documents[MANIFEST] = manifest_bytes(allocation)

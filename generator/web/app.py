@@ -1,0 +1,216 @@
+"""The clerk's page: Flask, server-rendered HTML and a little plain JavaScript.
+
+Every rule comes from the same modules as the CLI: the validator (config.parse_plan, through
+editing.py), the quotas (quotas.py), the build (main.build_plan). The page only edits values.
+
+Security: binds 127.0.0.1 unless told otherwise; every POST carries the page's CSRF token;
+uploads are size-limited and only .xlsx/.csv are read; downloads are looked up in a fixed list
+of the current build's files, so no path from a request reaches the file system; everything
+the page shows is escaped (Jinja autoescape on the server, textContent in the browser).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from flask import Flask, abort, jsonify, render_template, request, send_file
+
+from .. import quotas
+from ..config import load_plan, whole_number
+from ..exceptions import ConfigError, GeneratorError
+from ..formatting import thousands
+from ..main import TEMPLATES_DIR, build_plan
+from . import editing, importing
+
+DOWNLOADS = ("ke_hoach.docx", "phu_luc.docx", "ke_hoach.pdf", "phu_luc.pdf")
+PREVIEWS = ("ke_hoach.png", "phu_luc.png")
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES_DIR) -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    token = secrets.token_urlsafe(32)
+    previews = tempfile.TemporaryDirectory(prefix="trang-xem-")
+    lock = threading.Lock()
+    app.extensions["plan_docs"] = {"previews": previews}
+
+    def rules():
+        return load_plan(config_path)  # the saved config's quota rules and provincial row
+
+    def state_from_plan(plan) -> dict:
+        d = plan.document
+        return {"number": "" if d.number is None else str(d.number), "day": "" if d.date.day is None else str(d.date.day),
+                "month": str(d.date.month), "year": str(d.date.year),
+                "units": [{"name": u.name, "members": thousands(u.members)} for u in plan.units]}
+
+    def evaluate(state: dict) -> tuple[dict, object | None, str]:
+        """Rows with their quotas, totals, and the validator's problems for this state."""
+        base = rules()
+        rows, all_ok = [], True
+        for i, item in enumerate(state.get("units", []), 1):
+            members = whole_number(str(item.get("members", "")))
+            ok = isinstance(members, int)
+            all_ok &= ok
+            rows.append({"stt": i, "collectives": base.quotas.collectives_per_unit if ok else None,
+                         "individuals": quotas.individuals_for(members, base.quotas) if ok else None})
+        text = editing.dump(editing.apply_state(editing.load(config_path), state))
+        plan, problems = None, []
+        try:
+            plan = editing.validate(text, config_path.name)
+        except ConfigError as err:
+            problems = editing.problems_by_field(err)
+        totals = None
+        if all_ok and rows:
+            c = sum(r["collectives"] for r in rows)
+            n = sum(r["individuals"] for r in rows)
+            totals = {"collectives": c, "individuals": n, "awards": c + n, "grand_total": c + n + base.provincial_row.awards}
+        warnings = [{"field": w.field, "message": w.message} for w in plan.warnings] if plan else []
+        return {"rows": rows, "totals": totals, "errors": problems, "warnings": warnings}, plan, text
+
+    @app.before_request
+    def check_csrf():
+        if request.method == "POST":
+            sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+            if not hmac.compare_digest(sent, token):
+                abort(403, "Thiếu hoặc sai mã bảo vệ (CSRF); tải lại trang.")
+
+    @app.get("/")
+    def page():
+        try:
+            plan = load_plan(config_path)
+        except ConfigError as err:
+            return render_template("error.html", message=str(err)), 500
+        from ..pdf import find_soffice
+
+        return render_template("page.html", state=state_from_plan(plan), plan=plan, token=token,
+                               config_name=f"{config_path.parent.name}/{config_path.name}", has_pdf=find_soffice() is not None,
+                               rows=quotas.allocate(plan).rows, totals=quotas.allocate(plan).totals)
+
+    def state_json() -> dict:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or not isinstance(data.get("units", []), list):
+            abort(400, "Dữ liệu gửi lên không đúng dạng.")
+        return data
+
+    @app.post("/api/state")
+    def api_state():
+        result, _, _ = evaluate(state_json())
+        return jsonify(result)
+
+    @app.post("/api/save")
+    def api_save():
+        result, plan, text = evaluate(state_json())
+        if plan is None:
+            return jsonify({**result, "ok": False, "message": "Chưa lưu: còn lỗi, xem các ô được đánh dấu."}), 400
+        with lock:
+            try:
+                backup = editing.save(config_path, text)
+            except GeneratorError as err:
+                return jsonify({**result, "ok": False, "message": str(err)}), 500
+        return jsonify({**result, "ok": True, "message": f"Đã lưu {config_path.name}; bản cũ giữ ở {backup.parent.name}/{backup.name}."})
+
+    @app.post("/api/build")
+    def api_build():
+        result, plan, _ = evaluate(state_json())
+        if plan is None:
+            return jsonify({**result, "ok": False, "message": "Chưa tạo văn bản: còn lỗi, xem các ô được đánh dấu."}), 400
+        with lock:
+            try:
+                built = build_plan(plan, out_dir, templates_dir)
+                files = [p.name for p in built.written if p.name in DOWNLOADS]
+                pngs = []
+                from ..pdf import find_soffice
+
+                if find_soffice() is not None:
+                    from ..pdf import convert
+
+                    pdfs = convert([out_dir / "ke_hoach.docx", out_dir / "phu_luc.docx"], out_dir)
+                    files += [p.name for p in pdfs]
+                    for pdf in pdfs:
+                        target = Path(previews.name) / pdf.stem
+                        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
+                                        str(pdf), str(target)], check=True, capture_output=True)
+                        pngs.append(pdf.stem + ".png")
+            except GeneratorError as err:
+                return jsonify({**result, "ok": False, "message": str(err)}), 500
+            except (OSError, subprocess.CalledProcessError) as err:
+                return jsonify({**result, "ok": True, "files": files, "previews": [],
+                                "message": f"Đã tạo văn bản; không dựng được ảnh xem trước: {err}"})
+        return jsonify({**result, "ok": True, "files": files, "previews": pngs, "message": "Đã tạo văn bản."})
+
+    @app.get("/download/<name>")
+    def download(name: str):
+        if name not in DOWNLOADS:
+            abort(404)
+        path = out_dir / DOWNLOADS[DOWNLOADS.index(name)]
+        if not path.is_file():
+            abort(404)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @app.get("/preview/<name>")
+    def preview(name: str):
+        if name not in PREVIEWS:
+            abort(404)
+        path = Path(previews.name) / PREVIEWS[PREVIEWS.index(name)]
+        if not path.is_file():
+            abort(404)
+        return send_file(path, mimetype="image/png", max_age=0)
+
+    @app.post("/api/import")
+    def api_import():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return jsonify({"ok": False, "message": "Chưa chọn tệp."}), 400
+        try:
+            units = json.loads(request.form.get("units", "[]"))
+            rows = importing.read(upload.filename, upload.read(MAX_UPLOAD + 1))
+        except (GeneratorError, ValueError) as err:
+            return jsonify({"ok": False, "message": f"Không nhập được: {err}"}), 400
+        found = importing.match(rows, units)
+        base = rules().quotas
+        for change in found["changes"]:
+            old = whole_number(str(units[change["index"]]["members"]))
+            change["old"] = thousands(old) if isinstance(old, int) else None
+            change["old_quota"] = quotas.individuals_for(old, base) if isinstance(old, int) else None
+            change["new_quota"] = quotas.individuals_for(change["new"], base)
+            change["new_text"] = thousands(change["new"])
+        return jsonify({"ok": True, **found})
+
+    @app.errorhandler(413)
+    def too_large(_):
+        return jsonify({"ok": False, "message": f"Tệp quá lớn (tối đa {MAX_UPLOAD // 1024 // 1024} MB)."}), 413
+
+    @app.errorhandler(403)
+    @app.errorhandler(400)
+    def refused(err):
+        return jsonify({"ok": False, "message": err.description}), err.code
+
+    return app
+
+
+def serve(config_path: Path, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+          open_browser: bool = True) -> int:
+    from werkzeug.serving import make_server
+
+    load_plan(config_path)  # a broken config is reported before the server starts
+    app = create_app(config_path, out_dir)
+    server = make_server(host, port, app, threaded=True)
+    url = f"http://{host}:{server.server_port}/"
+    print(f"Trang nhập liệu: {url}  (Ctrl+C để dừng)")
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
