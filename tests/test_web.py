@@ -34,6 +34,7 @@ def site(tmp_path):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/", config, tmp_path / "output"
     server.shutdown()
+    app.extensions["plan_docs"]["close"]()
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +200,8 @@ def client(tmp_path):
     app = create_app(config, tmp_path / "out")
     c = app.test_client()
     token = c.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-    return c, token, config
+    yield c, token, config
+    app.extensions["plan_docs"]["close"]()
 
 
 def test_every_post_needs_the_csrf_token(client):

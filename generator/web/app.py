@@ -38,7 +38,40 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
     token = secrets.token_urlsafe(32)
     previews = tempfile.TemporaryDirectory(prefix="trang-xem-")
     lock = threading.Lock()
-    app.extensions["plan_docs"] = {"previews": previews}
+    warm: dict = {"converter": None, "thread": None, "closed": False}
+
+    def start_warm() -> None:
+        from ..pdf import WarmConverter
+
+        converter = WarmConverter.start()
+        with lock:
+            if warm["closed"] and converter is not None:
+                converter.stop()
+            else:
+                warm["converter"] = converter
+
+    def close() -> None:
+        warm["closed"] = True
+        if warm["thread"] is not None:
+            warm["thread"].join(timeout=90)
+        if warm["converter"] is not None:
+            warm["converter"].stop()
+        previews.cleanup()
+
+    app.extensions["plan_docs"] = {"close": close}
+
+    def to_pdfs(docs: list[Path]) -> list[Path]:
+        """PDFs of the build. A LibreOffice kept running (unoserver) answers in about half a
+        second where a fresh one takes two: it is started in the background at the first
+        build, which itself uses a fresh LibreOffice, as do all builds without unoserver."""
+        from ..output import write_all
+        from ..pdf import to_pdf_bytes
+
+        if warm["thread"] is None:
+            warm["thread"] = threading.Thread(target=start_warm, daemon=True)
+            warm["thread"].start()
+        converter = warm["converter"]
+        return write_all(out_dir, converter.convert(docs) if converter else to_pdf_bytes(docs))
 
     def rules():
         return load_plan(config_path)  # the saved config's quota rules and provincial row
@@ -128,9 +161,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
                 from ..pdf import find_soffice
 
                 if find_soffice() is not None:
-                    from ..pdf import convert
-
-                    pdfs = convert([out_dir / "ke_hoach.docx", out_dir / "phu_luc.docx"], out_dir)
+                    pdfs = to_pdfs([out_dir / "ke_hoach.docx", out_dir / "phu_luc.docx"])
                     files += [p.name for p in pdfs]
                     for pdf in pdfs:
                         target = Path(previews.name) / pdf.stem
@@ -213,4 +244,5 @@ def serve(config_path: Path, out_dir: Path, host: str = "127.0.0.1", port: int =
         pass
     finally:
         server.server_close()
+        app.extensions["plan_docs"]["close"]()
     return 0
