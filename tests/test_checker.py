@@ -360,3 +360,70 @@ def test_every_rule_reports_a_status_and_the_summary_gives_the_share_evaluated(i
     run_check([issued / "ke_hoach.docx"], render=False)
     out = capsys.readouterr().out
     assert re.search(r"quy tắc: 19 đạt, 0 không đạt, 3 không đánh giá được; đã đánh giá 19/22 quy tắc \(86%\)", out)
+
+
+# -- the remaining severities, one each ------------------------------------------------------------
+
+def _no_border_under(pattern):
+    def fn(d):
+        p = para(d, pattern)
+        same_cell = p._p.getparent()
+        for sib in same_cell.iter(qn("w:p")):
+            ppr = sib.find(qn("w:pPr"))
+            if ppr is not None and ppr.find(qn("w:pBdr")) is not None and sib is not p._p:
+                ppr.remove(ppr.find(qn("w:pBdr")))
+    return fn
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda d: setattr(para(d, r"^Tập trung làm nổi bật").runs[0].font, "name", "Times New Roman Bold"),
+     ("phong_chu", LUU_Y)),
+    (_no_border_under(r"^LIÊN ĐOÀN LAO"), ("co_quan_ban_hanh", LUU_Y)),
+    (_no_border_under(r"^Độc lập"), ("tieu_ngu", LUU_Y)),
+    (lambda d: setattr(para(d, r"^CỘNG HÒA").runs[0].font, "size", Pt(14)), ("quoc_hieu", LOI)),
+    (lambda d: retext(para(d, r"^- Lưu: VT"), "- VT, Ban TG-NC."), ("noi_nhan", LUU_Y)),
+])
+def test_each_remaining_severity(plan, mutate, expected):
+    edit(plan, mutate)
+    assert findings(plan) == {expected}
+
+
+def test_a_subject_without_its_rule_is_noted(plan):
+    def drop(d):
+        rule_p = d.paragraphs[next(i for i, p in enumerate(d.paragraphs) if p.text.startswith("Sơ kết 03 năm")) + 1]
+        rule_p._p.getparent().remove(rule_p._p)
+    edit(plan, drop)
+    assert findings(plan) == {("trich_yeu", LUU_Y)}
+
+
+# -- rendered rules: what only the printed page shows ----------------------------------------------
+
+def test_a_signer_block_split_across_two_pages(plan):
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+
+    def split(d):
+        sign = d.tables[-1]
+        trpr = sign.rows[0]._tr.trPr
+        trpr.remove(trpr.find(qn("w:cantSplit")))
+        for p in d.paragraphs:
+            p.paragraph_format.keep_with_next = False
+        for _ in range(3):  # pushes the row over the end of page 4
+            sign._tbl.addprevious(d.add_paragraph()._p)
+    edit(plan, split)
+    report = check_file(plan, render=True)
+    assert [(f.rule, f.severity, f.message) for f in report.findings if f.rule == "khoi_ky_mot_trang"] == [
+        ("khoi_ky_mot_trang", LOI, "chức vụ ở trang 4, họ tên ở trang 5: khối chữ ký bị tách trang.")]
+
+
+def test_a_single_word_last_line_on_page_1(plan):
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+    text = ("Thực hiện chỉ đạo của cấp trên, cơ quan xây dựng kế hoạch triển khai công tác trong năm với các nội "
+            "dung chủ yếu như sau" + ", bảo đảm" * 11 + " đúng tiến độ.")
+    edit(plan, lambda d: retext(para(d, r"^Thực hiện Kế hoạch số"), text))
+    report = check_file(plan, render=True)
+    assert [(f.rule, f.severity) for f in report.findings] == [("dong_mot_chu", LUU_Y)]
+    assert "/ độ." in report.findings[0].location

@@ -202,6 +202,9 @@ class Rule:
 
 RULES: list[Rule] = []
 NO_HEADER = ("Phụ lục",)
+# A Biên bản is signed by the parties (chủ trì, thư ký) and sent to no list: no «Nơi nhận»
+# anchors its signatures, so the signer rules do not apply to it.
+NO_SIGNER_BLOCK = ("Phụ lục", "Biên bản")
 
 
 def rule(rid: str, title: str, types=None, skip=()):
@@ -243,17 +246,22 @@ def _format(rid: str, p: Para, name: str, lo: float, hi: float, bold: bool | Non
 
 
 def _rule_below(doc: Document, p: Para) -> bool:
-    """A short solid rule under p: its bottom border, the next paragraph's top border, or a
-    drawn line in the same cell (many offices draw it as a shape)."""
+    """A short solid rule under p: its bottom border, a top border or a typed line of
+    underscores just below, or a drawn line shape anchored just below. Offices draw the rule as
+    a shape anchored in the next paragraphs of the same column (often the «Số:» or the date
+    line of the header table's next row), so those are looked at too."""
     if p.has_border_below:
         return True
-    same = [q for q in doc.paragraphs if q.table == p.table and q.row == p.row and q.cell == p.cell and q.index > p.index]
-    nxt = same[0] if p.table is not None and same else (doc.paragraphs[p.index + 1] if p.index + 1 < len(doc.paragraphs) else None)
-    if nxt is not None and nxt.has_border_above:
+    if p.table is not None:
+        below = [q for q in doc.paragraphs if q.table == p.table and q.cell == p.cell and q.index > p.index][:3]
+    else:
+        below = doc.paragraphs[p.index + 1:p.index + 4]
+    if below and (below[0].has_border_above or _is_rule_para(below[0])):
         return True
-    for q in [p] + same[:2]:
+    for q in [p] + below:
         xml = q.element
-        if xml is not None and (xml.xpath(".//*[local-name()='line']") or xml.xpath(".//*[local-name()='prstGeom'][@prst='line' or @prst='straightConnector1']")):
+        if xml is not None and xml.xpath(".//*[local-name()='line'] | .//*[local-name()='prstGeom']"
+                                         "[@prst='line' or @prst='straightConnector1']"):
             return True
     return False
 
@@ -472,9 +480,14 @@ def _subject(ctx):
             else:
                 out += _format("trich_yeu", p, "tên phụ lục", 13, 14, bold=True)
         return out
+    if ctx.el.doc_type == "Biên bản" and len(squash(ctx.el.type_line.text).split()) > 2 and not ctx.el.subject:
+        return []  # «BIÊN BẢN LÀM VIỆC»: the subject is on the type line itself
     ps = _need(ctx.el.subject, "trích yếu nội dung (dưới tên loại)")
     out = []
     for p in ps:
+        if p.text.strip().startswith("("):  # «(Ban hành kèm theo …)»: a note, not the subject
+            out += _format("trich_yeu", p, "dòng ghi chú dưới trích yếu", 13, 14, bold=False)
+            continue
         out += _format("trich_yeu", p, "trích yếu", 13, 14, bold=True)
     if not _rule_below(ctx.doc, ps[-1]):
         out.append(Finding("trich_yeu", LUU_Y, at(ps[-1]), "không thấy đường kẻ ngang dưới trích yếu."))
@@ -541,7 +554,7 @@ def _closing(ctx):
 
 
 @rule("noi_nhan", "Nơi nhận: «Nơi nhận:» 12 nghiêng đậm; mỗi nơi 11, «- » đầu dòng, «;» cuối, dòng cuối «.»",
-      skip=("Phụ lục",))
+      skip=NO_SIGNER_BLOCK)
 def _recipients(ctx):
     p = _need(ctx.el.noi_nhan, "«Nơi nhận:»")
     out = []
@@ -569,7 +582,7 @@ def _recipients(ctx):
 
 
 @rule("chu_ky", "Thẩm quyền và họ tên người ký: in hoa đậm (chức vụ), đậm (họ tên), 13–14, căn giữa",
-      skip=("Phụ lục",))
+      skip=NO_SIGNER_BLOCK)
 def _signer(ctx):
     name = _need(ctx.el.signer_name, "khối chữ ký (ô bên cạnh «Nơi nhận:»)")
     out = []
@@ -602,7 +615,7 @@ def _rendered(ctx):
     return ctx.rendered
 
 
-@rule("khoi_ky_mot_trang", "Khối chữ ký không bị tách sang hai trang", skip=("Phụ lục",))
+@rule("khoi_ky_mot_trang", "Khối chữ ký không bị tách sang hai trang", skip=NO_SIGNER_BLOCK)
 def _signer_one_page(ctx):
     r = _rendered(ctx)
     name = _need(ctx.el.signer_name, "khối chữ ký")
@@ -615,7 +628,7 @@ def _signer_one_page(ctx):
     return []
 
 
-@rule("trang_chi_co_chu_ky", "Không có trang chỉ có khối chữ ký", skip=("Phụ lục",))
+@rule("trang_chi_co_chu_ky", "Không có trang chỉ có khối chữ ký", skip=NO_SIGNER_BLOCK)
 def _signer_alone(ctx):
     r = _rendered(ctx)
     anchor = ctx.el.noi_nhan or ctx.el.signer_name
