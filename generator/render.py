@@ -349,7 +349,6 @@ def compiled(templates_dir: Path, name: str) -> CompiledTemplate:
 
 
 def render_all(templates_dir: Path, context: dict[str, Any], issued: dt.datetime) -> dict[str, bytes]:
-    templates = [compiled(templates_dir, name) for name in TEMPLATES]
-    for t in templates:  # every template is checked before any is rendered
-        t.check_context(context)
-    return {t.name: t.render(context, issued) for t in templates}
+    # Nothing is written until both documents rendered (output.write_all), so a template that
+    # fails after the other rendered loses nothing.
+    return {name: compiled(templates_dir, name).render(context, issued) for name in TEMPLATES}

@@ -217,18 +217,18 @@ def scratch(tmp_path, name="doc.docx", *, normal_font="Times New Roman", normal_
     first(left, "UBND TỈNH LẠNG SƠN", size=13, bold=False)
     add(left, "SỞ NỘI VỤ", size=13, bold=True).paragraph_format.space_after = Pt(0)
     add(left, "", size=13).paragraph_format.left_indent = Mm(20)
-    left.paragraphs[-1]._p.get_or_add_pPr().append(_top_border())
+    left.paragraphs[-1]._p.get_or_add_pPr().append(_border("top"))
     add(left, "Số: 05/KH-SNV" if not vv else "Số: 05/SNV-VP", size=13, bold=False)
     if vv:
         add(left, "V/v báo cáo kết quả", size=12, bold=False)
     first(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
     add(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
-    right.paragraphs[-1]._p.get_or_add_pPr().append(_bottom_border())
+    right.paragraphs[-1]._p.get_or_add_pPr().append(_border("bottom"))
     add(right, "Lạng Sơn, ngày 05 tháng 3 năm 2024", size=14, italic=True, bold=False)
     if kind:
         add(d, kind, bold=True)
         subject = add(d, "Triển khai công tác năm 2024", bold=True)
-        subject._p.get_or_add_pPr().append(_bottom_border())
+        subject._p.get_or_add_pPr().append(_border("bottom"))
     if kinh_gui:
         add(d, "Kính gửi: Các phòng, ban thuộc Sở.", bold=False)
     body = ("Thực hiện chỉ đạo của cấp trên, cơ quan xây dựng kế hoạch triển khai công tác trong năm với các "
@@ -258,19 +258,11 @@ def scratch(tmp_path, name="doc.docx", *, normal_font="Times New Roman", normal_
     return path
 
 
-def _top_border():
+def _border(side):
     bdr = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    top.set(qn("w:val"), "single"), top.set(qn("w:sz"), "6")
-    bdr.append(top)
-    return bdr
-
-
-def _bottom_border():
-    bdr = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single"), bottom.set(qn("w:sz"), "6")
-    bdr.append(bottom)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single"), line.set(qn("w:sz"), "6")
+    bdr.append(line)
     return bdr
 
 
