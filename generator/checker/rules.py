@@ -307,8 +307,9 @@ def _font(ctx):
     out = []
     for f, ps in bad.items():
         if re.fullmatch(FONT + r" (Bold|Italic|Bold Italic)", f):
-            out.append(Finding("phong_chu", LUU_Y, at(ps[0]), f"{len(ps)} đoạn ghi phông «{f}»: kiểu chữ nên đặt bằng "
-                               f"đậm/nghiêng trên phông {FONT}, không bằng tên phông."))
+            # No font family has that name: Word and LibreOffice both print it in another font.
+            out.append(Finding("phong_chu", LOI, at(ps[0]), f"{len(ps)} đoạn ghi phông «{f}», không có phông nào tên "
+                               f"như vậy nên chữ in ra bằng phông khác; dùng {FONT} và đặt đậm/nghiêng."))
         else:
             out.append(Finding("phong_chu", LOI, at(ps[0]), f"{len(ps)} đoạn dùng phông {f}; NĐ 30: {FONT} (bộ mã Unicode)."))
     return out
