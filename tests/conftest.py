@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,15 @@ from generator.main import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = ROOT / "config" / "plan.yaml"
+
+
+def pytest_configure(config):
+    # The prepared-template cache of the test run stays out of the user's home folder.
+    os.environ["PLAN_DOCS_CACHE"] = tempfile.mkdtemp(prefix="plan-docs-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ.pop("PLAN_DOCS_CACHE", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
