@@ -27,6 +27,17 @@ def normalize_docx(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# What open() gives a new file; mkstemp makes 0600 files, fine for temporary ones but not for
+# documents the office shares. Read once at import, before any thread could create a file.
+_NEW_FILE_MODE = 0o666 & ~_umask()
+
+
 def _explain(err: OSError, path: Path) -> str:
     if isinstance(err, PermissionError):
         return (f"không ghi được {path}: tệp đang mở trong Word hoặc thư mục không cho phép ghi. "
@@ -57,6 +68,7 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.chmod(tmp, _NEW_FILE_MODE)
         for _, target in staged:
             if target.exists():
                 old = target.with_name(f".{target.name}.old")

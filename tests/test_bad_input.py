@@ -355,3 +355,10 @@ def test_every_mistake_is_listed_at_once(case, capsys):
 def test_config_file_missing(tmp_path, capsys):
     assert cli_main(["--config", str(tmp_path / "none.yaml"), "--output", str(tmp_path / "o")]) == 2
     assert "không tìm thấy tệp cấu hình" in capsys.readouterr().err
+
+
+def test_documents_get_the_usual_file_permissions_not_mkstemps_0600(tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    output.write_all(tmp_path, {"a.docx": b"new"})
+    assert (tmp_path / "a.docx").stat().st_mode & 0o777 == 0o666 & ~mask != 0o600

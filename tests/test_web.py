@@ -113,6 +113,8 @@ def test_4_5_shows_the_clis_message_inline_and_nothing_is_saved(page, site):
 
 def test_save_keeps_the_yamls_comments_and_writes_a_dated_backup(page, site):
     _, config, _ = site
+    config.chmod(0o640)
+    mode = 0o640
     before = config.read_text(encoding="utf-8")
     row(page, 4).locator(".members").fill("2001")
     expect_text(row(page, 4).locator(".individuals"), "2")
@@ -123,6 +125,7 @@ def test_save_keeps_the_yamls_comments_and_writes_a_dated_backup(page, site):
     assert comments(after) == comments(before)
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
     assert changed == [("    members: 1.509", "    members: 2001")]
+    assert config.stat().st_mode & 0o777 == mode  # the config keeps its permissions
     (backup,) = (config.parent / "backups").iterdir()
     assert backup.read_text(encoding="utf-8") == before and backup.name.startswith("plan-")
     assert load_plan(config).units[3].members == 2001

@@ -357,8 +357,24 @@ def _fixed_core(doc, title: str) -> None:
     core.revision = 1
 
 
+def _drop_leftovers(doc) -> None:
+    """python-docx's blank document carries a thumbnail of itself, a Word 2010 copy of its
+    styles (stylesWithEffects, 438 kB) and a bibliography part: none belongs in an office
+    document, and the copy of the styles doubled the size of every output."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    pkg = doc.part.package
+    for rid, rel in list(pkg.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del pkg.rels[rid]
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml"):
+            del doc.part.rels[rid]
+
+
 def new_document(title: str):
     doc = Document()
+    _drop_leftovers(doc)
     define_styles(doc)
     setup_page(doc)
     _fixed_core(doc, title)

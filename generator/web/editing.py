@@ -104,6 +104,7 @@ def save(path: Path, text: str, now: dt.datetime | None = None) -> Path:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        shutil.copymode(path, tmp)  # the config keeps its permissions
         os.replace(tmp, path)
     except OSError as err:
         raise OutputError(f"không lưu được {path}: {err.strerror or err}. Tệp cũ vẫn giữ nguyên.") from None
