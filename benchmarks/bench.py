@@ -45,12 +45,14 @@ def cold(n: int, out: Path) -> dict:
     run_wall(build_cmd)  # fills the template cache, as the clerk's first run does
     builds, floors, firsts = [], [], []
     for _ in range(n):
-        builds.append(run_wall(build_cmd))
         floors.append(run_wall([PY, "-c", FLOOR]))
+        builds.append(run_wall(build_cmd))
+    for _ in range(n):  # apart, so their cache writes do not weigh on the runs above
         with tempfile.TemporaryDirectory() as cache:
             firsts.append(run_wall(build_cmd, {"PLAN_DOCS_CACHE": cache}))
     b, f, first = statistics.median(builds), statistics.median(floors), statistics.median(firsts)
-    return {"build": b, "floor": f, "ratio": b / f, "first": first, "first_ratio": first / f}
+    return {"build": b, "floor": f, "ratio": b / f, "first": first, "first_ratio": first / f,
+            "min_ratio": min(builds) / min(floors)}
 
 
 def warm(n: int) -> dict:
@@ -167,7 +169,8 @@ def main() -> None:
         "",
         "| what | measured | target |",
         "|---|---|---|",
-        f"| cold `python build_docs.py`, median of {n_cold} | {c['build'] * 1000:.0f} ms = {c['ratio']:.2f}× the floor | ≤ 1.5× |",
+        f"| cold `python build_docs.py`, median of {n_cold} | {c['build'] * 1000:.0f} ms = {c['ratio']:.2f}× the floor "
+        f"(fastest run against fastest floor: {c['min_ratio']:.2f}×) | ≤ 1.5× |",
         f"| import floor `python -c \"{FLOOR}\"`, alternated with it | {c['floor'] * 1000:.0f} ms | |",
         f"| first run after a template changed (no template cache), median of {n_cold} | {c['first'] * 1000:.0f} ms = {c['first_ratio']:.2f}× the floor | |",
         f"| warm rebuild of both documents in one process, median of {n_warm} | {w['median'] * 1000:.1f} ms (best {w['min'] * 1000:.1f} ms) | ≤ 60 ms |",
