@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if args.serve:
         from .web.app import serve
 
-        return serve(args.config, args.output, args.host, args.port, open_browser=not args.no_browser)
+        return serve(args.config, args.output, args.host, args.port, open_browser=not args.no_browser,
+                     templates_dir=args.templates)
     from .main import build
 
     result = build(args.config, args.output, args.templates, strict=args.strict)

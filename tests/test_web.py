@@ -249,3 +249,18 @@ def test_serve_binds_to_loopback_by_default():
 
     args = _parser().parse_args(["--serve"])
     assert args.host == "127.0.0.1" and args.port == 8000
+
+
+def test_a_busy_port_is_a_clear_message_not_a_traceback(tmp_path, capsys):
+    import socket
+
+    from generator.cli import main as cli_main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "--serve",
+                         "--port", str(port), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert f"không mở được trang ở 127.0.0.1:{port}" in err and "--port" in err

@@ -226,12 +226,17 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
 
 
 def serve(config_path: Path, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-          open_browser: bool = True) -> int:
+          open_browser: bool = True, templates_dir: Path = TEMPLATES_DIR) -> int:
     from werkzeug.serving import make_server
 
     load_plan(config_path)  # a broken config is reported before the server starts
-    app = create_app(config_path, out_dir)
-    server = make_server(host, port, app, threaded=True)
+    app = create_app(config_path, out_dir, templates_dir)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit):  # werkzeug reports a busy port by exiting
+        app.extensions["plan_docs"]["close"]()
+        raise GeneratorError(f"không mở được trang ở {host}:{port}: cổng đang bận hoặc không được phép; "
+                             "thử --port 8001.") from None
     url = f"http://{host}:{server.server_port}/"
     print(f"Trang nhập liệu: {url}  (Ctrl+C để dừng)")
     if open_browser:
