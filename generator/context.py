@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .formatting import date_line, month_text, number_text, BLANK
+from .formatting import date_line, month_text, two_digits_or_blank
 from .model import Plan
 from .quotas import Allocation
 
@@ -19,7 +19,6 @@ def _plain(value: Any) -> Any:
 
 def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
     d = plan.document
-    day = BLANK if d.date.day is None else f"{d.date.day:02d}"
     recipients = []
     for group in plan.recipients:
         for i, name in enumerate(group.names, 1):
@@ -32,10 +31,10 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
             "issuing_body": "\n".join(d.issuing_body),  # docxtpl turns \n into a line break
             "issuer_short": d.issuer_short,
             "code": d.code,
-            "number": number_text(d.number),
+            "number": two_digits_or_blank(d.number),
             "place": d.place,
             "date_line": date_line(d.date.year, d.date.month, d.date.day),
-            "short_date": f"{day}/{month_text(d.date.month)}/{d.date.year}",
+            "short_date": f"{two_digits_or_blank(d.date.day)}/{month_text(d.date.month)}/{d.date.year}",
         },
         "conclusion": _plain(plan.conclusion),
         "implements": _plain(plan.implements),

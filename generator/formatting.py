@@ -30,10 +30,9 @@ def short_date(d: dt.date) -> str:
 
 def date_line(year: int, month: int, day: int | None) -> str:
     """'ngày 05 tháng 02 năm 2023'; a day not yet set prints as a blank to write in."""
-    day_text = BLANK if day is None else f"{day:02d}"
-    return f"ngày {day_text} tháng {month_text(month)} năm {year}"
+    return f"ngày {two_digits_or_blank(day)} tháng {month_text(month)} năm {year}"
 
 
-def number_text(number: int | None) -> str:
-    """The document number before its code: '05', or a blank for the office to fill."""
-    return BLANK if number is None else f"{number:02d}"
+def two_digits_or_blank(n: int | None) -> str:
+    """The document number or day: '05', or a blank for the office to write in by hand."""
+    return BLANK if n is None else two_digits(n)

@@ -24,6 +24,7 @@ from .. import quotas
 from ..config import load_plan, whole_number
 from ..exceptions import ConfigError, GeneratorError
 from ..formatting import thousands
+from ..model import Unit
 from ..main import TEMPLATES_DIR, build_plan
 from . import editing, importing
 
@@ -85,13 +86,10 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
     def evaluate(state: dict) -> tuple[dict, object | None, str]:
         """Rows with their quotas, totals, and the validator's problems for this state."""
         base = rules()
-        rows, all_ok = [], True
-        for i, item in enumerate(state.get("units", []), 1):
-            members = whole_number(str(item.get("members", "")))
-            ok = isinstance(members, int)
-            all_ok &= ok
-            rows.append({"stt": i, "collectives": base.quotas.collectives_per_unit if ok else None,
-                         "individuals": quotas.individuals_for(members, base.quotas) if ok else None})
+        counts = [whole_number(str(item.get("members", ""))) for item in state.get("units", [])]
+        rows = [{"stt": i, "collectives": base.quotas.collectives_per_unit if isinstance(m, int) else None,
+                 "individuals": quotas.individuals_for(m, base.quotas) if isinstance(m, int) else None}
+                for i, m in enumerate(counts, 1)]
         text = editing.dump(editing.apply_state(editing.load(config_path), state))
         plan, problems = None, []
         try:
@@ -99,10 +97,9 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
         except ConfigError as err:
             problems = editing.problems_by_field(err)
         totals = None
-        if all_ok and rows:
-            c = sum(r["collectives"] for r in rows)
-            n = sum(r["individuals"] for r in rows)
-            totals = {"collectives": c, "individuals": n, "awards": c + n, "grand_total": c + n + base.provincial_row.awards}
+        if counts and all(isinstance(m, int) for m in counts):  # the totals of the quota module itself
+            units = tuple(Unit(str(i), m) for i, m in enumerate(counts))
+            totals = quotas.allocate_units(units, base.quotas, base.provincial_row.awards).totals._asdict()
         warnings = [{"field": w.field, "message": w.message} for w in plan.warnings] if plan else []
         return {"rows": rows, "totals": totals, "errors": problems, "warnings": warnings}, plan, text
 
@@ -119,11 +116,10 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
             plan = load_plan(config_path)
         except ConfigError as err:
             return render_template("error.html", message=str(err)), 500
-        from ..pdf import find_soffice
-
+        allocation = quotas.allocate(plan)
         return render_template("page.html", state=state_from_plan(plan), plan=plan, token=token,
-                               config_name=f"{config_path.parent.name}/{config_path.name}", has_pdf=find_soffice() is not None,
-                               rows=quotas.allocate(plan).rows, totals=quotas.allocate(plan).totals)
+                               config_name=f"{config_path.parent.name}/{config_path.name}",
+                               rows=allocation.rows, totals=allocation.totals)
 
     def state_json() -> dict:
         data = request.get_json(silent=True)
