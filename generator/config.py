@@ -158,7 +158,7 @@ class _Reader:
             return None
         # NFD (decomposed) Vietnamese from some keyboards becomes NFC, so names compare
         # equal and Word shows one glyph per letter; line breaks inside a name are folded.
-        value = " ".join(unicodedata.normalize("NFC", raw).split())
+        value = _tidy(raw)
         if not value:
             self.fail(node, field, "không được để trống.", unit)
             return None
@@ -226,9 +226,9 @@ def whole_number(raw: str) -> int | str:
     return f'"{raw}" không phải số nguyên hợp lệ: {_why_not_whole(raw)}'
 
 
-def normal_name(name: str) -> str:
-    """How names are compared: composed Unicode, case and runs of spaces ignored."""
-    return _normal_key(name)
+def _tidy(text: str) -> str:
+    """Composed (NFC) Unicode, runs of spaces and line breaks folded to one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _why_not_whole(raw: str) -> str:
@@ -242,8 +242,10 @@ def _why_not_whole(raw: str) -> str:
     return "chỉ được ghi chữ số, ví dụ 4468 hoặc 4.468."
 
 
-def _normal_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+def normal_name(name: str) -> str:
+    """How unit names are compared (duplicates, spreadsheet import): composed Unicode, case and
+    runs of spaces ignored."""
+    return _tidy(name).casefold()
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -509,7 +511,7 @@ def _units(r: _Reader, node: yaml.Node, field: str) -> tuple[Unit, ...] | None:
         name = r.get(v, "name", f, lambda n, ff: r.text(n, ff, unit=label))
         members = r.get(v, "members", f, lambda n, ff: r.whole(n, ff, unit=name or label))
         if name is not None:
-            key = _normal_key(name)
+            key = normal_name(name)
             if key in seen:
                 first_i, first_line = seen[key]
                 r.fail(v["name"], f"{f}.name",
@@ -525,5 +527,5 @@ def _peek_name(item: yaml.Node) -> str | None:
     if isinstance(item, yaml.MappingNode):
         for k, val in item.value:
             if isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(val, yaml.ScalarNode):
-                return " ".join(unicodedata.normalize("NFC", val.value).split()) or None
+                return _tidy(val.value) or None
     return None
