@@ -7,9 +7,7 @@ import os
 import re
 import shutil
 import threading
-from pathlib import Path
 
-import docx
 import pytest
 
 from generator.config import load_plan

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..exceptions import PdfError
 from ..pdf import find_soffice, to_pdf_bytes
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Flask, abort, jsonify, render_template, request, send_file
 
 from .. import quotas
-from ..config import load_plan, whole_number
+from ..config import load_plan, parse_plan, whole_number
 from ..exceptions import ConfigError, GeneratorError
 from ..formatting import thousands
 from ..model import Unit
@@ -93,7 +93,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
         text = editing.dump(editing.apply_state(editing.load(config_path), state))
         plan, problems = None, []
         try:
-            plan = editing.validate(text, config_path.name)
+            plan = parse_plan(text, config_path.name)  # the CLI's own validator
         except ConfigError as err:
             problems = editing.problems_by_field(err)
         totals = None

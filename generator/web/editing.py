@@ -16,9 +16,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..config import parse_plan, whole_number
+from ..config import whole_number
 from ..exceptions import ConfigError, OutputError
-from ..model import Plan
 
 
 def _yaml() -> YAML:
@@ -87,10 +86,6 @@ def apply_state(doc: Any, state: dict) -> Any:
             entry["members"] = members
     del units[len(items):]
     return doc
-
-
-def validate(text: str, source: str) -> Plan:
-    return parse_plan(text, source)
 
 
 def save(path: Path, text: str, now: dt.datetime | None = None) -> Path:
