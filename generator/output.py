@@ -46,7 +46,7 @@ def _explain(err: OSError, path: Path) -> str:
 
 
 def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file, all or nothing.
+    """Write every file, all or nothing (the documents of a build, the config the page saves).
 
     Each file is first written in full to a temporary name in `out_dir` (same folder, so a
     rename is atomic). Then the old files are moved aside and the new ones renamed into place;
@@ -68,7 +68,9 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, _NEW_FILE_MODE)
+            # A file that is replaced keeps its permissions; a new one gets open()'s.
+            target = out_dir / name
+            os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _NEW_FILE_MODE)
         for _, target in staged:
             if target.exists():
                 old = target.with_name(f".{target.name}.old")

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..config import whole_number
 from ..exceptions import ConfigError, OutputError
+from ..output import write_all
 
 
 def _yaml() -> YAML:
@@ -96,13 +95,9 @@ def save(path: Path, text: str, now: dt.datetime | None = None) -> Path:
         backups.mkdir(exist_ok=True)
         backup = backups / f"{path.stem}-{now:%Y%m%d-%H%M%S}{path.suffix}"
         shutil.copy2(path, backup)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        shutil.copymode(path, tmp)  # the config keeps its permissions
-        os.replace(tmp, path)
     except OSError as err:
-        raise OutputError(f"không lưu được {path}: {err.strerror or err}. Tệp cũ vẫn giữ nguyên.") from None
+        raise OutputError(f"không lưu được bản cũ của {path}: {err.strerror or err}. Tệp vẫn giữ nguyên.") from None
+    write_all(path.parent, {path.name: text.encode("utf-8")})
     return backup
 
 
