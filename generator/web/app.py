@@ -85,12 +85,13 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
 
     def evaluate(state: dict) -> tuple[dict, object | None, str]:
         """Rows with their quotas, totals, and the validator's problems for this state."""
-        base = rules()
+        saved = config_path.read_text(encoding="utf-8")  # read once: quota rules and YAML to edit
+        base = parse_plan(saved, config_path.name)
         counts = [whole_number(str(item.get("members", ""))) for item in state.get("units", [])]
         rows = [{"stt": i, "collectives": base.quotas.collectives_per_unit if isinstance(m, int) else None,
                  "individuals": quotas.individuals_for(m, base.quotas) if isinstance(m, int) else None}
                 for i, m in enumerate(counts, 1)]
-        text = editing.dump(editing.apply_state(editing.load(config_path), state))
+        text = editing.dump(editing.apply_state(editing.loads(saved), state))
         plan, problems = None, []
         try:
             plan = parse_plan(text, config_path.name)  # the CLI's own validator

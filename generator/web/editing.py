@@ -29,8 +29,8 @@ def _yaml() -> YAML:
     return y
 
 
-def load(path: Path) -> Any:
-    return _yaml().load(path.read_text(encoding="utf-8"))
+def loads(text: str) -> Any:
+    return _yaml().load(text)
 
 
 def dump(doc: Any) -> str:
