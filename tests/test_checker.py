@@ -249,7 +249,7 @@ def scratch(tmp_path, name="doc.docx", *, normal_font="Times New Roman", normal_
     header.is_linked_to_previous = False
     hp = header.paragraphs[0]
     hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_field(hp)
+    _page_field(hp, runs_font)
     if even_only:
         d.settings.odd_and_even_pages_header_footer = True
         s.header.is_linked_to_previous = False
@@ -266,7 +266,7 @@ def _border(side):
     return bdr
 
 
-def _page_field(p):
+def _page_field(p, font=None):
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), " PAGE ")
     r = OxmlElement("w:r")
@@ -280,6 +280,11 @@ def _page_field(p):
         rpr = OxmlElement("w:rPr")
         sz = OxmlElement("w:sz")
         sz.set(qn("w:val"), "28")
+        if font:  # every run of the document in this font, the page number's too
+            fonts = OxmlElement("w:rFonts")
+            fonts.set(qn("w:ascii"), font)
+            fonts.set(qn("w:hAnsi"), font)
+            rpr.append(fonts)
         rpr.append(sz)
         run.insert(0, rpr)
 
@@ -351,7 +356,7 @@ def test_lao_only_for_loi_and_json_output(tmp_path, capsys):
 def test_every_rule_reports_a_status_and_the_summary_gives_the_share_evaluated(issued, capsys):
     run_check([issued / "ke_hoach.docx"], render=False)
     out = capsys.readouterr().out
-    assert re.search(r"quy tắc: 19 đạt, 0 không đạt, 3 không đánh giá được; đã đánh giá 19/22 quy tắc \(86%\)", out)
+    assert re.search(r"quy tắc: 28 đạt, 0 không đạt, 3 không đánh giá được; đã đánh giá 28/31 quy tắc \(90%\)", out)
 
 
 # -- the remaining severities, one each ------------------------------------------------------------

@@ -313,13 +313,16 @@ def rule(container, length_mm: float, width_mm: float):
 def _borderless(table, widths_mm: list[float], cell_margin_mm: float = 0) -> None:
     tbl = table._tbl
     tblpr = tbl.tblPr
+    # The schema fixes the order of tblPr's children and Word may ignore one out of place:
+    # both go before tblLook (and whatever follows it), never appended after it.
+    after = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     layout = OxmlElement("w:tblLayout"); layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
+    tblpr.insert_element_before(layout, "w:tblCellMar", *after)
     mar = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         e = OxmlElement(f"w:{side}"); e.set(qn("w:w"), str(int(cell_margin_mm * 56.7))); e.set(qn("w:type"), "dxa")
         mar.append(e)
-    tblpr.append(mar)
+    tblpr.insert_element_before(mar, *after)
     _widths(table, widths_mm)
 
 
@@ -372,9 +375,18 @@ def _drop_leftovers(doc) -> None:
             del doc.part.rels[rid]
 
 
+def _zoom_with_percent(doc) -> None:
+    """python-docx's blank document has <w:zoom w:val="bestFit"/>, but the schema requires
+    w:percent on every zoom; Word may "repair" a file without it."""
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
+
+
 def new_document(title: str):
     doc = Document()
     _drop_leftovers(doc)
+    _zoom_with_percent(doc)
     define_styles(doc)
     setup_page(doc)
     _fixed_core(doc, title)

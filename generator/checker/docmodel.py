@@ -37,6 +37,18 @@ def _on(el) -> bool | None:
 _NOWHERE = ("part", None, None)  # a header or footer paragraph
 
 
+def is_punctuation(text: str) -> bool:
+    """Only punctuation and spaces: «:», «;», «./.», «(», a typed rule line."""
+    text = "".join(text.split())
+    return bool(text) and all(unicodedata.category(c).startswith("P") or c in "_" for c in text)
+
+
+def is_typed_rule(text: str) -> bool:
+    """A line drawn by typing underscores or dashes (offices type the rule under the motto
+    this way): a rule, not a word."""
+    return bool(re.fullmatch(r"[_\-–—]{3,}", "".join(text.split())))
+
+
 class DocxReadError(Exception):
     pass
 
@@ -93,6 +105,7 @@ class Run:
     bold: bool
     italic: bool
     caps: bool
+    script: bool = False  # superscript or subscript: Word prints it smaller, whatever its size
 
 
 @dataclass
@@ -114,6 +127,23 @@ class Para:
     cell: int | None = None
     element: etree._Element | None = field(default=None, repr=False)
 
+    def split_at(self, pos: int) -> tuple["Para", "Para"]:
+        """The paragraph cut after character `pos`: two paragraphs at the same place, each with
+        its own runs (a run that spans the cut is split, both halves keeping its formatting)."""
+        head, tail, seen = [], [], 0
+        for r in self.runs:
+            if seen + len(r.text) <= pos:
+                head.append(r)
+            elif seen >= pos:
+                tail.append(r)
+            else:
+                cut = pos - seen
+                head.append(Run(r.text[:cut], r.font, r.size, r.bold, r.italic, r.caps))
+                tail.append(Run(r.text[cut:], r.font, r.size, r.bold, r.italic, r.caps))
+            seen += len(r.text)
+        make = lambda runs: Para(**{**self.__dict__, "runs": runs, "text": "".join(r.text for r in runs)})  # noqa: E731
+        return make(head), make(tail)
+
     @property
     def words(self) -> str:
         text = " ".join(self.text.split())
@@ -122,19 +152,27 @@ class Para:
     def _visible(self) -> list[Run]:
         return [r for r in self.runs if r.text.strip()]
 
+    def _styled(self) -> list[Run]:
+        """The runs judged for bold, italic, capitals and size: a run of punctuation alone (the
+        «:» of «Nơi nhận:» left upright, a «;» at 15 pt) is not, since its slant, weight or size
+        barely shows. A paragraph of nothing but punctuation is judged by all its runs."""
+        runs = self._visible()
+        return [r for r in runs if not is_punctuation(r.text)] or runs
+
     @property
     def bold(self) -> bool:
-        runs = self._visible()
+        runs = self._styled()
         return bool(runs) and all(r.bold for r in runs)
 
     @property
     def italic(self) -> bool:
-        runs = self._visible()
+        runs = self._styled()
         return bool(runs) and all(r.italic for r in runs)
 
     @property
     def sizes(self) -> set[float]:
-        return {r.size for r in self._visible() if r.size is not None}
+        runs = [r for r in self._styled() if not r.script] or self._styled()  # H₂O's «2» is set smaller
+        return {r.size for r in runs if r.size is not None}
 
     @property
     def fonts(self) -> set[str]:
@@ -142,7 +180,7 @@ class Para:
 
     @property
     def upper(self) -> bool:
-        runs = self._visible()
+        runs = self._styled()
         return bool(runs) and all(r.caps or r.text == r.text.upper() for r in runs)
 
 
@@ -156,6 +194,8 @@ class Section:
     title_page: bool
     headers: dict[str, str | None]  # default/first/even -> part name (inherited from earlier sections)
     footers: dict[str, str | None]
+    first_paragraph: int = 0  # index in Document.paragraphs of the section's first paragraph
+    page_start: int | None = None  # <w:pgNumType w:start>: numbering restarts here
 
 
 @dataclass
@@ -168,6 +208,7 @@ class Document:
     part_xml: dict[str, etree._Element]
     styles: Styles
     part_paragraphs: dict[str, list[Para]]  # headers and footers, resolved like the body
+    package_problems: list = field(default_factory=list)  # package.Problem, read from the zip
 
     def header_has_page_field(self, part: str | None) -> bool:
         return part is not None and _has_page_field(self.part_xml.get(part))
@@ -177,6 +218,23 @@ class Document:
 
     def body_paragraphs(self) -> list[Para]:
         return [p for p in self.paragraphs if p.table is None]
+
+    def shown(self, section: "Section", kind: str) -> dict[str, str | None]:
+        """The header (kind="headers") or footer parts Word prints on the pages of a section:
+        {"first": …, "odd": …, "even": …}. A first-page part shows only under titlePg (and
+        then the first page shows nothing when there is none), an even-page part only under
+        evenAndOddHeaders in settings.xml; otherwise every page shows the default one. So a
+        footer referenced only as `even`, without that setting, is never printed."""
+        refs = getattr(section, kind)
+        default = refs["default"]
+        return {
+            "first": refs["first"] if section.title_page else default,
+            "odd": default,
+            "even": refs["even"] if self.even_and_odd_headers else default,
+        }
+
+    def shown_parts(self, kind: str) -> set[str]:
+        return {part for s in self.sections for part in self.shown(s, kind).values() if part}
 
 
 def _has_page_field(root) -> bool:
@@ -314,8 +372,11 @@ def _border(side):
 
 
 def load(path: Path) -> Document:
+    from . import package
+
     try:
         z = zipfile.ZipFile(path)
+        problems = package.inspect(z)
         names = set(z.namelist())
         doc_name = "word/document.xml"
         if doc_name not in names:
@@ -358,10 +419,12 @@ def load(path: Path) -> Document:
             rpr = r_el.find(w("rPr"))
             rs = rpr.find(w("rStyle")) if rpr is not None else None
             char_rprs = resolver.style_rprs(rs.get(w("val"))) if rs is not None else []
-            font, size, bold, italic, caps = resolver.run_props(
-                [rpr] + char_rprs + para_rprs + table_rprs + [styles.doc_rpr])
+            chain = [rpr] + char_rprs + para_rprs + table_rprs + [styles.doc_rpr]
+            font, size, bold, italic, caps = resolver.run_props(chain)
+            script = _ppr_value(chain, lambda r: (r.find(w("vertAlign")).get(w("val")) in ("superscript", "subscript"))
+                                if r.find(w("vertAlign")) is not None else None)
             # Composed (NFC) text, so «KẾ HOẠCH» typed with combining marks still reads as itself.
-            runs.append(Run(unicodedata.normalize("NFC", text), font, size, bold, italic, caps))
+            runs.append(Run(unicodedata.normalize("NFC", text), font, size, bold, italic, caps, bool(script)))
         style = styles.by_id.get(sid)
         line = _ppr_value(pprs, _line)
         return Para(
@@ -401,6 +464,8 @@ def load(path: Path) -> Document:
                        for name, root_ in parts.items() if root_ is not None and re.search(r"(header|footer)\d*\.xml$", name)}
 
     sections: list[Section] = []
+    index_of = {id(p.element): p.index for p in paragraphs}
+    starts_at = 0
     inherited = {"headers": {"default": None, "first": None, "even": None},
                  "footers": {"default": None, "first": None, "even": None}}
     for i, sect in enumerate([e for e in body.iter(w("sectPr"))]):
@@ -417,7 +482,13 @@ def load(path: Path) -> Document:
                 inherited[kind][ref.get(w("type"), "default")] = rels.get(ref.get(f"{{{R}}}id"))
         landscape = (pg is not None and pg.get(w("orient")) == "landscape") or (
             width is not None and height is not None and width > height)
+        num = sect.find(w("pgNumType"))
+        start = num.get(w("start")) if num is not None else None
         sections.append(Section(i, width, height, landscape, margins, _on(sect.find(w("titlePg"))) is True,
-                                dict(inherited["headers"]), dict(inherited["footers"])))
+                                dict(inherited["headers"]), dict(inherited["footers"]), starts_at,
+                                int(start) if start and start.lstrip("-").isdigit() else None))
+        owner = sect.getparent().getparent() if sect.getparent().tag == w("pPr") else None
+        if owner is not None and id(owner) in index_of:
+            starts_at = index_of[id(owner)] + 1
     even_odd = settings is not None and _on(settings.find(w("evenAndOddHeaders"))) is True
-    return Document(path, paragraphs, tables, sections, even_odd, parts, styles, part_paragraphs)
+    return Document(path, paragraphs, tables, sections, even_odd, parts, styles, part_paragraphs, problems)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .docmodel import Document, Para
+from . import package
+from .docmodel import Document, Para, is_typed_rule
 
 LOI, LUU_Y, THONG_TIN = "lỗi", "lưu ý", "thông tin"
 DAT, KHONG_DAT, KHONG_DANH_GIA = "đạt", "không đạt", "không đánh giá được"
@@ -82,7 +83,7 @@ class Elements:
 def _is_rule_para(p: Para) -> bool:
     """An empty paragraph carrying a border, or a line typed as underscores (a rule too)."""
     text = p.text.strip()
-    return (not text and (p.has_border_above or p.has_border_below)) or bool(re.fullmatch(r"[_\-–—]{3,}", text))
+    return (not text and (p.has_border_above or p.has_border_below)) or is_typed_rule(text)
 
 
 def _merge_wrapped(lines: list[Para]) -> list[Para]:
@@ -97,6 +98,15 @@ def _merge_wrapped(lines: list[Para]) -> list[Para]:
         else:
             merged.append(p)
     return merged
+
+
+def _own_label(p: Para, pattern: str) -> tuple[Para, Para | None]:
+    """A label judged by its own runs. Offices type «Nơi nhận:» and then, in the same paragraph,
+    tabs and «- Như trên;»: the label is the text up to its colon, the rest is content."""
+    m = re.match(pattern, p.text)
+    if m is None or not p.text[m.end():].strip():
+        return p, None
+    return p.split_at(m.end())
 
 
 def find_elements(doc: Document) -> Elements:
@@ -155,15 +165,17 @@ def find_elements(doc: Document) -> Elements:
             if p.text.strip():
                 e.annex_lines.append(p)
     # The signer block: the table (or the paragraphs) that begins with "Nơi nhận".
+    first_recipient = None
     for p in paras[start:]:
         if re.match(r"Nơi nhận", squash(p.text)):
-            e.noi_nhan = p
+            e.noi_nhan, first_recipient = _own_label(p, r"\s*Nơi\s+nhận\s*:?")
             break
     if e.noi_nhan is not None:
         if e.noi_nhan.table is not None:
             t, row, col = e.noi_nhan.table, e.noi_nhan.row, e.noi_nhan.cell
-            e.recipients = _merge_wrapped([p for p in paras if p.table == t and p.row == row and p.cell == col
-                                           and p.index > e.noi_nhan.index and p.text.strip()])
+            e.recipients = _merge_wrapped([first_recipient] * (first_recipient is not None) + [
+                p for p in paras if p.table == t and p.row == row and p.cell == col
+                and p.index > e.noi_nhan.index and p.text.strip()])
             signer = [p for p in paras if p.table == t and p.row == row and p.cell != col and p.text.strip()]
             if signer:
                 e.signer_name = signer[-1]
@@ -228,18 +240,23 @@ def _sizes(p: Para) -> str:
     return ", ".join(f"{s:g}" for s in sorted(p.sizes)) or "?"
 
 
+# Para.bold/italic/upper/sizes leave out runs of punctuation alone (and sizes leave out
+# sub- and superscripts); every message about them says so.
+PUNCT_NOTE = " (không xét dấu câu đứng riêng như «:»)"
+
+
 def _format(rid: str, p: Para, name: str, lo: float, hi: float, bold: bool | None = None,
             italic: bool | None = None, upper: bool | None = None, center: bool = True) -> list[Finding]:
     out = []
     size = f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
     if not _size_ok(p, lo, hi):
-        out.append(Finding(rid, LOI, at(p), f"{name}: cỡ chữ {_sizes(p)}; NĐ 30: {size}."))
+        out.append(Finding(rid, LOI, at(p), f"{name}: cỡ chữ {_sizes(p)}; NĐ 30: {size}{PUNCT_NOTE}."))
     if bold is not None and p.bold != bold:
-        out.append(Finding(rid, LOI, at(p), f"{name}: {'chưa' if bold else 'không được'} in đậm."))
+        out.append(Finding(rid, LOI, at(p), f"{name}: {'chưa' if bold else 'không được'} in đậm{PUNCT_NOTE}."))
     if italic is not None and p.italic != italic:
-        out.append(Finding(rid, LOI, at(p), f"{name}: {'chưa' if italic else 'không được'} in nghiêng."))
+        out.append(Finding(rid, LOI, at(p), f"{name}: {'chưa' if italic else 'không được'} in nghiêng{PUNCT_NOTE}."))
     if upper is not None and p.upper != upper:
-        out.append(Finding(rid, LOI, at(p), f"{name}: {'phải' if upper else 'không'} viết chữ in hoa."))
+        out.append(Finding(rid, LOI, at(p), f"{name}: {'phải' if upper else 'không'} viết chữ in hoa{PUNCT_NOTE}."))
     if center and p.alignment != "center":
         out.append(Finding(rid, LOI, at(p), f"{name}: phải căn giữa."))
     return out
@@ -266,6 +283,13 @@ def _rule_below(doc: Document, p: Para) -> bool:
     return False
 
 
+def _holds_annex_or_table(doc: Document, section) -> bool:
+    """A landscape section is what NĐ 30 allows for an annex or a wide table."""
+    later = [s.first_paragraph for s in doc.sections if s.index > section.index]
+    paras = doc.paragraphs[section.first_paragraph:later[0] if later else None]
+    return any(p.table is not None or re.match(r"(?i)phụ\s+lục\b", squash(p.text)) for p in paras)
+
+
 @rule("kho_giay", "Khổ giấy A4, hướng dọc")
 def _paper(ctx):
     out = []
@@ -276,7 +300,7 @@ def _paper(ctx):
         if abs(short - 210) > 1 or abs(long_ - 297) > 1:
             out.append(Finding("kho_giay", LOI, f"mục {s.index + 1}",
                                f"khổ giấy {s.width_mm:.0f} × {s.height_mm:.0f} mm; NĐ 30: A4 (210 × 297 mm)."))
-        elif s.landscape:
+        elif s.landscape and not _holds_annex_or_table(ctx.doc, s):
             out.append(Finding("kho_giay", LUU_Y, f"mục {s.index + 1}",
                                "trang nằm ngang: chỉ dùng cho phụ lục hoặc bảng biểu rộng."))
     return out
@@ -299,57 +323,93 @@ def _margins(ctx):
 
 @rule("phong_chu", "Phông chữ Times New Roman")
 def _font(ctx):
+    doc = ctx.doc
     bad: dict[str, list[Para]] = {}
-    for p in ctx.doc.paragraphs:
+    where: dict[int, str] = {}  # header and footer paragraphs are named by their part
+    shown = sorted(doc.shown_parts("headers") | doc.shown_parts("footers"))
+    for part in shown:
+        for p in doc.part_paragraphs.get(part, []):
+            where[id(p)] = part
+    for p in doc.paragraphs + [p for part in shown for p in doc.part_paragraphs.get(part, [])]:
         for f in p.fonts:
             if f != FONT:
                 bad.setdefault(f, []).append(p)
+    at_ = lambda p: f"{where[id(p)]}, {at(p)}" if id(p) in where else at(p)  # noqa: E731
     out = []
     for f, ps in bad.items():
         if re.fullmatch(FONT + r" (Bold|Italic|Bold Italic)", f):
             # No font family has that name: Word and LibreOffice both print it in another font.
-            out.append(Finding("phong_chu", LOI, at(ps[0]), f"{len(ps)} đoạn ghi phông «{f}», không có phông nào tên "
+            out.append(Finding("phong_chu", LOI, at_(ps[0]), f"{len(ps)} đoạn ghi phông «{f}», không có phông nào tên "
                                f"như vậy nên chữ in ra bằng phông khác; dùng {FONT} và đặt đậm/nghiêng."))
         else:
-            out.append(Finding("phong_chu", LOI, at(ps[0]), f"{len(ps)} đoạn dùng phông {f}; NĐ 30: {FONT} (bộ mã Unicode)."))
+            out.append(Finding("phong_chu", LOI, at_(ps[0]), f"{len(ps)} đoạn dùng phông {f}; NĐ 30: {FONT} (bộ mã Unicode)."))
     return out
 
 
 @rule("so_trang", "Số trang: từ trang 2, giữa lề trên, không có ở trang 1")
 def _page_numbers(ctx):
+    # Only the headers and footers Word prints count (Document.shown): a footer referenced as
+    # `even` in a document without evenAndOddHeaders is never seen, whatever it holds.
     doc, out = ctx.doc, []
-    any_page = any(doc.header_has_page_field(h) for s in doc.sections for h in s.headers.values())
-    in_footer = [f for s in doc.sections for f in s.footers.values() if doc.header_has_page_field(f)]
+    has = doc.header_has_page_field
+    headers = sorted(h for h in doc.shown_parts("headers") if has(h))
+    in_footer = sorted(f for f in doc.shown_parts("footers") if has(f))
     if in_footer:
-        out.append(Finding("so_trang", LOI, "chân trang", "số trang ở chân trang; NĐ 30: giữa, ở phần lề trên."))
-    if not any_page and not in_footer:
+        out.append(Finding("so_trang", LOI, in_footer[0], "số trang ở chân trang; NĐ 30: giữa, ở phần lề trên."))
+    if not headers and not in_footer:
         pages = getattr(ctx.rendered, "page_count", None)
         if pages == 1:
             return []
         sev = LOI if pages else LUU_Y
         more = f" (văn bản có {pages} trang)" if pages else " (đúng nếu văn bản chỉ có một trang)"
         return [Finding("so_trang", sev, "đầu trang", "không có số trang" + more + ".")]
-    first = doc.sections[0]
-    page1 = first.headers["first"] if first.title_page else first.headers["default"]
-    if doc.header_has_page_field(page1):
+    if has(doc.shown(doc.sections[0], "headers")["first"]):
         out.append(Finding("so_trang", LOI, "đầu trang 1", "trang 1 có số trang; NĐ 30: không đánh số trang 1."))
     for s in doc.sections:
-        odd = doc.header_has_page_field(s.headers["default"])
-        even = doc.header_has_page_field(s.headers["even"]) if doc.even_and_odd_headers else odd
+        shown = doc.shown(s, "headers")
+        odd, even = has(shown["odd"]), has(shown["even"])
         where = f"mục {s.index + 1}"
         if even and not odd:
             out.append(Finding("so_trang", LOI, where, "chỉ trang chẵn có số trang; các trang lẻ (3, 5, …) không có."))
         elif odd and not even:
             out.append(Finding("so_trang", LOI, where, "trang chẵn không có số trang (đầu trang chẵn thiếu trường PAGE)."))
-        elif not odd and not even and any_page:
+        elif not odd and not even and headers:
             out.append(Finding("so_trang", LOI, where, "các trang của mục này không có số trang."))
-    for part in sorted({h for s in doc.sections for h in s.headers.values() if doc.header_has_page_field(h)}):
+    for part in headers:
         for p in doc.page_field_paragraphs(part):
             if p.alignment != "center":
                 out.append(Finding("so_trang", LOI, part, "số trang phải căn giữa trong lề trên."))
             if p.sizes and not _size_ok(p, 13, 14):
-                out.append(Finding("so_trang", LOI, part, f"số trang cỡ 13–14; đang là {_sizes(p)}."))
+                out.append(Finding("so_trang", LOI, part, f"số trang cỡ 13–14; đang là {_sizes(p)}{PUNCT_NOTE}."))
     return out
+
+
+@rule("so_trang_phu_luc", "Phụ lục kèm theo (nếu có) đánh số trang riêng", skip=NO_SIGNER_BLOCK)
+def _annex_page_numbers(ctx):
+    doc, el = ctx.doc, ctx.el
+    if el.noi_nhan is None:
+        raise NotEvaluated("không tìm thấy khối chữ ký, nên không biết phụ lục bắt đầu từ đâu")
+    end = max(p.index for p in doc.paragraphs if p.table == el.noi_nhan.table) if el.noi_nhan.table is not None \
+        else el.noi_nhan.index
+    annex = next((p for p in doc.paragraphs[end + 1:]
+                  if p.table is None and re.match(r"(?i)phụ\s+lục\b", squash(p.text))), None)
+    if annex is None:
+        return []
+    section = [s for s in doc.sections if s.first_paragraph <= annex.index][-1]
+    shown = doc.shown(section, "headers")
+    if not any(doc.header_has_page_field(shown[k]) for k in ("odd", "even")):
+        return []  # the annex's pages carry no number at all
+    starts_section = not any(p.text.strip() for p in doc.paragraphs[section.first_paragraph:annex.index])
+    if starts_section and section.page_start is not None:
+        return []
+    if ctx.rendered is not None:
+        # A one-page annex on the last page prints no number of its own: nothing numbered on.
+        first = ctx.rendered.page_of(annex.text)
+        if first is not None and first == ctx.rendered.page_count:
+            return []
+    return [Finding("so_trang_phu_luc", LOI, at(annex),
+                    "phụ lục đánh số trang nối tiếp văn bản chính; NĐ 30: số trang của phụ lục đánh riêng "
+                    "theo từng phụ lục (đặt phụ lục ở mục mới, sau ngắt mục, và đánh số lại từ 1).")]
 
 
 @rule("co_quan_chu_quan", "Tên cơ quan chủ quản: in hoa, 12–13, đứng", skip=NO_HEADER)
@@ -508,7 +568,7 @@ def _body(ctx):
         def add(msg):
             problems.setdefault(msg, []).append(p)
         if not _size_ok(p, 13, 14):
-            add("cỡ chữ nội dung phải 13–14")
+            add(f"cỡ chữ nội dung phải 13–14{PUNCT_NOTE}")
         if _is_heading(p) or len(p.text) < 50 or (p.alignment == "center" and p.upper):
             continue  # headings, titles and short lines: only the size applies
         if p.alignment != "both":
@@ -567,7 +627,7 @@ def _recipients(ctx):
         return out + [Finding("noi_nhan", LOI, at(p), "không có nơi nhận nào dưới «Nơi nhận:».")]
     for q in lines:
         if not _size_ok(q, 11, 11):
-            out.append(Finding("noi_nhan", LOI, at(q), f"tên nơi nhận cỡ 11; đang là {_sizes(q)}."))
+            out.append(Finding("noi_nhan", LOI, at(q), f"tên nơi nhận cỡ 11; đang là {_sizes(q)}{PUNCT_NOTE}."))
             break
     for i, q in enumerate(lines):
         t = q.text.strip()
@@ -606,6 +666,18 @@ def _letter(ctx):
     if el.kinh_gui is not None and el.doc_type in ("Kế hoạch", "Quyết định", "Thông báo", "Biên bản"):
         return [Finding("cong_van", LUU_Y, at(el.kinh_gui), f"«Kính gửi» là của công văn, tờ trình; {el.doc_type} thường không có.")]
     return []
+
+
+# -- the package (checker/package.py): one rule per thing Word is strict about -----------------
+
+def _package_rule(rid: str):
+    def check(ctx):
+        return [Finding(rid, LOI, p.part, p.message) for p in ctx.doc.package_problems if p.rule == rid]
+    return check
+
+
+for _rid, _title in package.CHECKS.items():
+    RULES.append(Rule(_rid, _title, _package_rule(_rid)))
 
 
 # -- rendered rules (LibreOffice) --------------------------------------------------------------

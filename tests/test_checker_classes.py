@@ -1,0 +1,409 @@
+"""The checker on documents it was never tuned on: each class of false finding seen in real
+offices' drafts, and each thing it used to miss, rebuilt here from scratch (no test reads
+../shared/fixtures). Then the package rules, each on a deliberately broken copy of our output."""
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+
+import docx
+import pytest
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml import etree
+
+from generator.checker import rendered
+from generator.checker.report import check_file
+from generator.checker.rules import LOI, PUNCT_NOTE
+
+from .test_checker import _page_field, findings, messages, scratch
+
+
+def _signer_cell(d):
+    sign = d.tables[-1]
+    return sign.rows[0].cells[0]
+
+
+def _relabel(path, build_label):
+    """Replace the «Nơi nhận:» paragraph's runs with those build_label(paragraph) adds."""
+    d = docx.Document(str(path))
+    p = _signer_cell(d).paragraphs[0]
+    for r in list(p.runs):
+        r._r.getparent().remove(r._r)
+    build_label(p)
+    d.save(str(path))
+
+
+def _run(p, text, size, bold=False, italic=False):
+    r = p.add_run(text)
+    r.font.size, r.bold, r.italic = Pt(size), bold, italic
+    return r
+
+
+# -- «Nơi nhận:» judged by its own runs --------------------------------------------------------
+
+def test_noi_nhan_sharing_its_paragraph_with_the_first_recipient_is_judged_by_the_label_alone(tmp_path):
+    path = scratch(tmp_path)
+
+    def label(p):
+        _run(p, "Nơi nhận:", 12, bold=True, italic=True)
+        _run(p, "\t\t\t", 14)
+        _run(p, "- ", 11, bold=True)
+        _run(p, "Như trên", 11)
+        _run(p, ";", 11)
+    _relabel(path, label)
+    assert not [m for m in messages(path) if m.startswith("noi_nhan")]
+
+
+def test_the_recipient_after_the_label_is_still_checked_as_a_recipient(tmp_path):
+    path = scratch(tmp_path)
+
+    def label(p):
+        _run(p, "Nơi nhận:", 12, bold=True, italic=True)
+        _run(p, "\t", 12)
+        _run(p, "- Như trên;", 13)  # a recipient must be 11 pt
+    _relabel(path, label)
+    assert f"noi_nhan: tên nơi nhận cỡ 11; đang là 13{PUNCT_NOTE}." in messages(path)
+
+
+def test_a_label_that_is_really_upright_is_still_an_error(tmp_path):
+    path = scratch(tmp_path)
+    _relabel(path, lambda p: (_run(p, "Nơi nhận:", 12, bold=True), _run(p, "\t- Như trên;", 11)))
+    assert f"noi_nhan: chữ «Nơi nhận:»: chưa in nghiêng{PUNCT_NOTE}." in messages(path)
+
+
+# -- punctuation alone is not judged for bold or italic ------------------------------------------
+
+def test_an_upright_colon_after_an_italic_label_is_not_a_finding(tmp_path):
+    path = scratch(tmp_path)
+    _relabel(path, lambda p: (_run(p, "Nơi nhận", 12, bold=True, italic=True), _run(p, ":", 12, bold=True)))
+    assert not [m for m in messages(path) if m.startswith("noi_nhan")]
+
+
+def test_the_same_punctuation_rule_holds_for_bold_in_the_signer_block(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    name = d.tables[-1].rows[0].cells[1].paragraphs[-1]
+    _run(name, ".", 14, bold=False)  # a stray upright full stop after the bold name
+    d.save(str(path))
+    assert not [m for m in messages(path) if m.startswith("chu_ky")]
+
+
+def test_a_label_of_punctuation_only_is_still_judged(tmp_path):
+    """The rule leaves out punctuation beside words, not a paragraph that is nothing else."""
+    from generator.checker.docmodel import Para, Run
+
+    p = Para(0, "./.", "Normal", [Run("./.", None, 14, False, False, False)], None, 0, 0, None, None, None,
+             False, False)
+    assert p.bold is False and p.italic is False
+
+
+# -- only the headers and footers Word shows count ---------------------------------------------
+
+def _even_footer_with_page(path, even_and_odd: bool):
+    d = docx.Document(str(path))
+    s = d.sections[0]
+    footer = s.even_page_footer
+    footer.is_linked_to_previous = False
+    _page_field(footer.paragraphs[0])
+    d.settings.odd_and_even_pages_header_footer = even_and_odd
+    if even_and_odd:  # Word would then show an empty even header: give it the number too
+        s.even_page_header.is_linked_to_previous = False
+        _page_field(s.even_page_header.paragraphs[0])
+    d.save(str(path))
+
+
+def test_a_footer_referenced_only_as_even_is_never_shown_without_even_and_odd_headers(tmp_path):
+    path = scratch(tmp_path, pages=3)
+    _even_footer_with_page(path, even_and_odd=False)
+    assert ("so_trang", LOI) not in findings(path)
+
+
+def test_the_same_footer_counts_once_even_and_odd_headers_is_on(tmp_path):
+    path = scratch(tmp_path, pages=3)
+    _even_footer_with_page(path, even_and_odd=True)
+    assert "so_trang: số trang ở chân trang; NĐ 30: giữa, ở phần lề trên." in messages(path)
+
+
+# -- legacy fonts in headers and footers -----------------------------------------------------------
+
+def _header_font(path, font, *, even: bool):
+    d = docx.Document(str(path))
+    s = d.sections[0]
+    header = s.even_page_header if even else s.header
+    header.is_linked_to_previous = False
+    r = header.add_paragraph().add_run("Sở Nội vụ")
+    r.font.name = font
+    d.save(str(path))
+
+
+def test_a_legacy_font_in_a_shown_header_is_an_error_naming_the_part(tmp_path):
+    path = scratch(tmp_path)
+    _header_font(path, "VNI-Times", even=False)
+    found = [f for f in check_file(path, render=False).findings if f.rule == "phong_chu"]
+    assert len(found) == 1 and found[0].severity == LOI
+    assert re.match(r"word/header\d*\.xml, đoạn «Sở Nội vụ»", found[0].location)
+    assert "VNI-Times" in found[0].message
+
+
+def test_a_legacy_font_in_a_header_word_never_shows_is_not_a_finding(tmp_path):
+    path = scratch(tmp_path)
+    _header_font(path, ".VnTime", even=True)  # an even header, and no evenAndOddHeaders
+    assert ("phong_chu", LOI) not in findings(path)
+
+
+# -- an annex has its own page numbers ---------------------------------------------------------------
+
+def _annex(path, *, new_section: bool, restart: bool, lines: int = 30):
+    d = docx.Document(str(path))
+    if new_section:
+        # Everything so far becomes section 1; the annex opens section 2.
+        body = d.element.body
+        last = body.sectPr
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        import copy
+        first = copy.deepcopy(last)
+        ppr.append(first)
+        p.append(ppr)
+        body.insert(list(body).index(last), p)
+        if restart:
+            num = OxmlElement("w:pgNumType")
+            num.set(qn("w:start"), "1")
+            last.append(num)
+    else:
+        d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    title = d.add_paragraph()
+    _run(title, "Phụ lục", 14, bold=True)
+    for i in range(lines):
+        d.add_paragraph(f"Dòng {i + 1} của danh sách kèm theo.")
+    d.save(str(path))
+
+
+def test_an_annex_numbered_on_from_the_main_text_is_an_error(tmp_path):
+    path = scratch(tmp_path, pages=2)
+    _annex(path, new_section=False, restart=False)
+    found = [f for f in check_file(path, render=False).findings if f.rule == "so_trang_phu_luc"]
+    assert [f.severity for f in found] == [LOI]
+    assert found[0].location == "đoạn «Phụ lục»"
+
+
+def test_an_annex_in_its_own_section_without_a_restart_is_still_numbered_on(tmp_path):
+    path = scratch(tmp_path, pages=2)
+    _annex(path, new_section=True, restart=False)
+    assert ("so_trang_phu_luc", LOI) in findings(path)
+
+
+def test_an_annex_in_its_own_section_numbered_from_1_passes(tmp_path):
+    path = scratch(tmp_path, pages=2)
+    _annex(path, new_section=True, restart=True)
+    assert not [f for f in findings(path) if f[0] == "so_trang_phu_luc"]
+
+
+def test_an_annex_of_one_page_at_the_end_is_not_numbered_on_when_the_pages_show_it(tmp_path):
+    """Without the printed pages the checker cannot tell a one-page annex from a longer one;
+    with them, an annex that is only the last page prints no number of its own."""
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+    path = scratch(tmp_path, pages=2)
+    _annex(path, new_section=False, restart=False, lines=3)
+    assert ("so_trang_phu_luc", LOI) in findings(path)
+    assert not [f for f in check_file(path, render=True).findings if f.rule == "so_trang_phu_luc"]
+    longer = scratch(tmp_path, "longer.docx", pages=2)
+    _annex(longer, new_section=False, restart=False, lines=60)
+    assert [f.rule for f in check_file(longer, render=True).findings if f.rule == "so_trang_phu_luc"] == ["so_trang_phu_luc"]
+
+
+# -- a typed rule line is not a word -----------------------------------------------------------------
+
+def _rendering_of(lines: list[list[str]]) -> rendered.Rendering:
+    """A Rendering of one page holding one wide block with these lines, as pdftotext -bbox-layout
+    reports them."""
+    words = lambda ws: "".join(f'<word xMin="{100 + 40 * i}" yMin="0" xMax="{130 + 40 * i}" yMax="10">{w}</word>'  # noqa: E731
+                               for i, w in enumerate(ws))
+    xml = ('<html xmlns="http://www.w3.org/1999/xhtml"><body><doc><page width="595" height="842"><flow>'
+           '<block xMin="100" yMin="0" xMax="500" yMax="40">'
+           + "".join(f"<line>{words(ws)}</line>" for ws in lines)
+           + "</block></flow></page></doc></body></html>")
+    r = rendered.Rendering.__new__(rendered.Rendering)
+    r._bbox = etree.fromstring(xml.encode())
+    return r
+
+
+def test_a_line_of_underscores_under_the_motto_is_not_a_one_word_last_line():
+    r = _rendering_of([["Độc", "lập", "–", "Tự", "do", "–", "Hạnh", "phúc"], ["_" * 38]])
+    assert r.runts(1) == []
+
+
+def test_a_real_one_word_last_line_is_still_found():
+    r = _rendering_of([["Căn", "cứ", "Luật", "Công", "đoàn", "ngày", "20", "tháng", "6", "năm"], ["2012;"]])
+    found = r.runts(1)
+    assert len(found) == 1 and found[0].endswith("tháng 6 năm / 2012;")
+
+
+# -- the package, as Word reads it ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ours(built):
+    return built[1] / "ke_hoach.docx"
+
+
+def rebuilt(src, dst, *, document=None, extra=(), drop=(), duplicate=None, rels=None):
+    """A copy of src with document.xml edited by document(root), entries added or dropped."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for name in zin.namelist():
+            if name in drop:
+                continue
+            data = zin.read(name)
+            if name == "word/document.xml" and document is not None:
+                root = etree.fromstring(data)
+                document(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            if name == "word/_rels/document.xml.rels" and rels is not None:
+                data = rels(data)
+            zout.writestr(name, data)
+        for name, data in extra:
+            zout.writestr(name, data)
+        if duplicate:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # zipfile warns of the very thing we build
+                zout.writestr(duplicate, zin.read(duplicate))
+    return dst
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def package_messages(path, rule):
+    return [(f.location, f.message) for f in check_file(path, render=False).findings if f.rule == rule]
+
+
+def test_our_own_documents_pass_every_package_rule(ours):
+    assert not [f for f in check_file(ours, render=False).findings if f.rule.startswith("goi_")]
+
+
+def test_a_relationship_whose_target_is_missing(ours, tmp_path):
+    bad = rebuilt(ours, tmp_path / "x.docx", rels=lambda d: d.replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/image" Target="media/image1.png"/></Relationships>'))
+    assert package_messages(bad, "goi_quan_he") == [
+        ("word/_rels/document.xml.rels", "quan hệ rId99 trỏ tới «word/media/image1.png», phần này không có trong gói.")]
+
+
+def test_a_part_with_no_content_type(ours, tmp_path):
+    bad = rebuilt(ours, tmp_path / "x.docx", extra=[("word/extra.bin", b"\0")])
+    assert package_messages(bad, "goi_kieu_noi_dung") == [
+        ("word/extra.bin", "phần «word/extra.bin» không có kiểu nội dung trong [Content_Types].xml.")]
+
+
+def test_duplicate_zip_entries(ours, tmp_path):
+    bad = rebuilt(ours, tmp_path / "x.docx", duplicate="word/styles.xml")
+    assert package_messages(bad, "goi_trung_ten") == [
+        ("word/styles.xml", "mục «word/styles.xml» có 2 lần trong tệp zip; Word không mở được gói như vậy.")]
+
+
+def test_a_table_without_its_grid(ours, tmp_path):
+    def drop_grid(root):
+        grid = root.find(f".//{W}tblGrid")
+        grid.getparent().remove(grid)
+    bad = rebuilt(ours, tmp_path / "x.docx", document=drop_grid)
+    assert package_messages(bad, "goi_bang") == [("word/document.xml", "bảng 1 không có lưới cột (w:tblGrid).")]
+
+
+def test_a_row_wider_than_its_grid(ours, tmp_path):
+    def narrow_grid(root):
+        grid = root.find(f".//{W}tblGrid")
+        grid.remove(grid[-1])
+    bad = rebuilt(ours, tmp_path / "x.docx", document=narrow_grid)
+    found = package_messages(bad, "goi_bang")
+    assert found and all(re.fullmatch(r"bảng 1, hàng \d rộng 2 ô nhưng lưới chỉ có 1 cột\.", m) for _, m in found)
+
+
+def test_a_cell_that_does_not_end_with_a_paragraph(ours, tmp_path):
+    def empty_cell(root):
+        tc = root.find(f".//{W}tc")
+        for p in tc.findall(f"{W}p"):
+            tc.remove(p)
+    bad = rebuilt(ours, tmp_path / "x.docx", document=empty_cell)
+    assert package_messages(bad, "goi_o_bang") == [
+        ("word/document.xml", "ô bảng «» không kết thúc bằng một đoạn văn (w:p).")]
+
+
+def test_a_section_properties_element_that_is_not_last(ours, tmp_path):
+    def move_sectpr(root):
+        body = root.find(f"{W}body")
+        body.insert(0, body.find(f"{W}sectPr"))
+    bad = rebuilt(ours, tmp_path / "x.docx", document=move_sectpr)
+    assert package_messages(bad, "goi_sectpr") == [
+        ("word/document.xml", "w:sectPr của thân văn bản không đứng cuối cùng.")]
+
+
+def test_duplicate_bookmark_and_drawing_ids(ours, tmp_path):
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+    def duplicate_ids(root):
+        p = root.find(f".//{W}body/{W}p")
+        for _ in range(2):
+            mark = etree.SubElement(p, f"{W}bookmarkStart", {f"{W}id": "7", f"{W}name": "x"})
+            run = etree.SubElement(p, f"{W}r")
+            inline = etree.SubElement(etree.SubElement(run, f"{W}drawing"), f"{{{wp}}}inline")
+            etree.SubElement(inline, f"{{{wp}}}docPr", {"id": "3", "name": "Hình"})
+            mark.tail = None
+    bad = rebuilt(ours, tmp_path / "x.docx", document=duplicate_ids)
+    assert package_messages(bad, "goi_trung_id") == [
+        ("word/document.xml", "trùng số hiệu hình wp:docPr: 3."),
+        ("word/document.xml", "trùng số hiệu dấu trang (bookmark): 7."),
+    ]
+
+
+# -- a subscript's size, and a landscape annex -------------------------------------------------------
+
+def _body_paragraph(d):
+    return next(p for p in d.paragraphs if p.text.startswith("Thực hiện chỉ đạo"))
+
+
+def test_a_subscript_or_a_lone_semicolon_set_at_15_pt_is_not_a_body_size_finding(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    p = _body_paragraph(d)
+    _run(p, " axit HNO", 14)
+    _run(p, "3", 15).font.subscript = True
+    _run(p, ";", 15)
+    d.save(str(path))
+    assert not [m for m in messages(path) if m.startswith("noi_dung")]
+
+
+def test_a_word_set_at_12_pt_in_the_body_is_still_found(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    _run(_body_paragraph(d), " (nhà bỏ hoang)", 12)
+    d.save(str(path))
+    assert f"noi_dung: cỡ chữ nội dung phải 13–14{PUNCT_NOTE}." in messages(path)
+
+
+def _landscape_tail(path, *, table: bool):
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    d = docx.Document(str(path))
+    s = d.add_section(WD_SECTION.NEW_PAGE)
+    s.orientation, s.page_width, s.page_height = WD_ORIENT.LANDSCAPE, s.page_height, s.page_width
+    _run(d.add_paragraph(), "Phụ lục" if table else "Một đoạn văn bản thường đặt trên trang ngang.", 14, bold=table)
+    if table:
+        d.add_table(rows=2, cols=6)
+    d.save(str(path))
+
+
+def test_a_landscape_section_holding_an_annex_table_is_not_a_finding(tmp_path):
+    path = scratch(tmp_path)
+    _landscape_tail(path, table=True)
+    assert not [f for f in findings(path) if f[0] == "kho_giay"]
+
+
+def test_a_landscape_page_of_plain_text_is_still_noted(tmp_path):
+    path = scratch(tmp_path)
+    _landscape_tail(path, table=False)
+    assert ("kho_giay", "lưu ý") in findings(path)
