@@ -35,7 +35,11 @@ from .exceptions import TemplateError
 from .output import FIXED_ZIP_TIME
 
 TEMPLATES = ("ke_hoach.docx", "phu_luc.docx")
-CACHE_VERSION = 2  # raise when _Prepared changes
+CACHE_VERSION = 3  # raise when _Prepared changes
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# Parts docxtpl never fills: a tag there would reach the office as raw «{{ … }}».
+_UNFILLED = {"word/endnotes.xml": "chú thích cuối văn bản (endnote)",
+             "word/comments.xml": "ghi chú (comment) của Word"}
 
 
 def _month_year(value: dict) -> str:
@@ -126,6 +130,8 @@ class _Prepared(NamedTuple):
     body_source: str
     body_code: bytes
     headers: dict[str, tuple[str, str, bytes]]  # part name -> (encoding, patched source, code)
+    footnotes: dict[str, tuple[str, bytes]]  # part name -> (patched source, code)
+    sections: int  # docxtpl renders the footnotes once per section
     core_part: str
     core_props: dict[str, str]
     variables: set[str]
@@ -158,10 +164,32 @@ def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
             variables |= part.variables
             headers[str(rel.target_part.partname).lstrip("/")] = (
                 tpl.get_headers_footers_encoding(xml), source, part.code)
+    footnotes = {}
+    for part in doc.part.package.parts:  # as docxtpl's render_footnotes finds them
+        if part.content_type == FOOTNOTES_TYPE:
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            source = _with_paragraph_lines(tpl.patch_xml(blob))
+            note = _Part(path.name, "chú thích chân trang", source, env)
+            variables |= note.variables
+            footnotes[str(part.partname).lstrip("/")] = (source, note.code)
+    for name, what in _UNFILLED.items():
+        if name in parts:
+            _refuse_tags(path.name, what, name, tpl.patch_xml(parts[name].decode("utf-8")))
     core = doc.core_properties
-    return _Prepared(names, parts, "\n".join(body.lines), body.code, headers,
+    return _Prepared(names, parts, "\n".join(body.lines), body.code, headers, footnotes, len(doc.sections),
                      str(doc.part.package._core_properties_part.partname).lstrip("/"),
                      {p: getattr(core, p) for p in _CORE_PROPS}, variables)
+
+
+def _refuse_tags(template: str, what: str, part: str, xml: str) -> None:
+    for line in _with_paragraph_lines(xml).splitlines():
+        text = _paragraph_text(line)
+        tag = re.search(r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\{%", text)
+        if tag:
+            raise TemplateError(
+                f"mẫu {template} có thẻ «{tag.group(0)}» trong {what} ({part}, đoạn «{text[:120]}»): "
+                "phần này không được điền, thẻ sẽ in nguyên ra văn bản. Chuyển thẻ vào thân văn bản, "
+                "đầu/chân trang hoặc chú thích chân trang (footnote).")
 
 
 def _with_paragraph_lines(xml: str) -> str:
@@ -234,11 +262,16 @@ class CompiledTemplate:
         self._body = _Part(self.name, "thân văn bản", p.body_source, env, p.body_code)
         self._headers = {name: (enc, _Part(self.name, "đầu/chân trang", src, env, code))
                          for name, (enc, src, code) in p.headers.items()}
+        self._footnotes = {name: _Part(self.name, "chú thích chân trang", src, env, code)
+                           for name, (src, code) in p.footnotes.items()}
+        self._sections, self._env = p.sections, env
         self._core_name = p.core_part
         self._core_el = parse_xml(p.parts[p.core_part])
         self._core = CoreProperties(self._core_el)
-        # Core properties go through Jinja as docxtpl does; most hold no tag and are set as they are.
-        self._core_props = {k: env.from_string(v) if "{" in v else v for k, v in p.core_props.items()}
+        # Core properties go through Jinja as docxtpl does. One with no brace and no line end
+        # comes out of Jinja unchanged, so it is set as it is (Jinja would fold \r\n and drop a
+        # final newline: those go through it).
+        self._core_props = {k: env.from_string(v) if re.search(r"[{\r\n]", v) else v for k, v in p.core_props.items()}
         self.variables = p.variables
         self._lock = threading.Lock()  # one render at a time: the core properties are shared
         document = p.parts["word/document.xml"]
@@ -285,7 +318,11 @@ class CompiledTemplate:
         if self._splice is not None and all(root_ns.get(k) == v for k, v in tree.nsmap.items()):
             head, tail = self._splice
             body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
-            return head + _BODY_START.sub(b"<w:body>", body, count=1) + tail
+            # A declaration below <w:body> (Word and LibreOffice sometimes re-bind a prefix on
+            # one paragraph) is reconciled by the move against the root's prefixes; a splice
+            # would keep it as it is. Only the move is exact then.
+            if b"xmlns" not in body[body.index(b">"):]:
+                return head + _BODY_START.sub(b"<w:body>", body, count=1) + tail
         body = self._root.body  # render() holds the lock
         self._root.replace(body, tree)
         try:
@@ -313,6 +350,16 @@ class CompiledTemplate:
         for name, (encoding, part) in self._headers.items():
             xml = self._render_part(part, context).encode(encoding)
             rendered[name] = serialize_part_xml(parse_xml(xml))
+
+        for name, part in self._footnotes.items():
+            xml = self._render_part(part, context)
+            # docxtpl renders the footnotes again for every further section, each time from
+            # the last result: rare (a footnote in a template of several sections), so those
+            # passes are compiled here rather than cached.
+            for _ in range(self._sections - 1):
+                source = _with_paragraph_lines(tpl.patch_xml(xml))
+                xml = self._render_part(_Part(self.name, "chú thích chân trang", source, self._env), context)
+            rendered[name] = xml.encode("utf-8")
 
         for prop, value in self._core_props.items():
             setattr(self._core, prop, value if isinstance(value, str) else value.render(context))

@@ -14,7 +14,8 @@ from .conftest import SHIPPED_CONFIG
 
 
 def reference_render(name, ctx, issued) -> bytes:
-    tpl = DocxTemplate(str(TEMPLATES_DIR / name))
+    """Plain docxtpl: render, save, normalize. `name` is a shipped template's name or a path."""
+    tpl = DocxTemplate(str(TEMPLATES_DIR / name))  # an absolute path stays itself
     tpl.render(ctx, jinja_env=make_env())
     core = tpl.docx.core_properties
     core.created = core.modified = issued
