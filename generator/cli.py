@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả của --check")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
     p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
-    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="cho phép --host khác 127.0.0.1: máy khác trong mạng cũng mở và sửa được kế hoạch")
     p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt khi --serve")
     p.add_argument("--debug", action="store_true", help="in cả traceback khi có lỗi")
     return p
@@ -86,9 +88,13 @@ def run(args: argparse.Namespace) -> int:
         from .web.app import serve
 
         return serve(args.config, args.output, args.host, args.port, open_browser=not args.no_browser,
+                     allow_remote=args.allow_remote,
                      templates_dir=args.templates)
     from .main import build
+    from .output import recover_all
 
+    for note in recover_all(args.config, args.output):
+        print(note)
     result = build(args.config, args.output, args.templates, strict=args.strict)
     print(_table(result))
     if result.plan.warnings:

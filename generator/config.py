@@ -15,6 +15,7 @@ from typing import Callable, TypeVar
 
 import yaml
 
+from .formatting import thousands
 from .exceptions import ConfigError, Problem
 from .model import (
     DocumentInfo,
@@ -156,6 +157,12 @@ class _Reader:
             code = f"U+{ord(bad.group()):04X}"
             self.fail(node, field, f"có ký tự điều khiển {code} mà văn bản Word không chứa được; xóa ký tự đó.", unit)
             return None
+        hidden = next((c for c in raw if unicodedata.category(c) == "Cf"), None)
+        if hidden is not None:
+            name = unicodedata.name(hidden, "")
+            self.fail(node, field, f"có ký tự vô hình U+{ord(hidden):04X} {name} (thường dính vào khi sao chép từ "
+                      "trang web hoặc tin nhắn); gõ lại dòng chữ này.", unit)
+            return None
         # NFD (decomposed) Vietnamese from some keyboards becomes NFC, so names compare
         # equal and Word shows one glyph per letter; line breaks inside a name are folded.
         value = _tidy(raw)
@@ -164,7 +171,8 @@ class _Reader:
             return None
         return value
 
-    def whole(self, node: yaml.Node, field: str, unit: str | None = None, minimum: int = 0) -> int | None:
+    def whole(self, node: yaml.Node, field: str, unit: str | None = None, minimum: int = 0,
+              maximum: int | None = None) -> int | None:
         """A whole number, written plainly (4468) or grouped the Vietnamese way (4.468)."""
         raw = node.value.strip() if isinstance(node, yaml.ScalarNode) else None
         if raw is None or _is_null(node):
@@ -176,6 +184,10 @@ class _Reader:
             return None
         if value < minimum:
             self.fail(node, field, f"phải từ {minimum} trở lên.", unit)
+            return None
+        if maximum is not None and value > maximum:
+            self.fail(node, field, f"{thousands(value)} quá lớn (tối đa {thousands(maximum)}); "
+                      "kiểm tra xem có gõ thừa chữ số không.", unit)
             return None
         return value
 
@@ -215,10 +227,18 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
 
+# No union counts this many members; a larger count is a typing slip (and the page and the
+# spreadsheet import check the same bound through the validator).
+MAX_MEMBERS = 10_000_000
+
+
 def whole_number(raw: str) -> int | str:
     """4468 or 4.468 -> 4468; anything else -> the reason it is refused (never rounded).
     Shared by the config and the spreadsheet import of the browser page."""
     raw = raw.strip()
+    if sum(c.isdigit() for c in raw) > 15:  # also keeps int() clear of its 4,300-digit limit
+        return f'"{raw[:20]}…" không phải số đoàn viên: quá nhiều chữ số ({sum(c.isdigit() for c in raw)}).'
+
     if raw.isascii() and raw.isdigit():
         return int(raw)
     if _GROUPED.fullmatch(raw):
@@ -377,6 +397,12 @@ def _fmt(d: dt.date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}" if d.month <= 2 else f"{d.day:02d}/{d.month}/{d.year}"
 
 
+# The deadlines in the clerk's words: warnings are read on the page, where YAML keys mean nothing
+# (the CLI prints the key itself in front of each message).
+_DEADLINES = {"units_review_by": "hạn hoàn thành sơ kết ở đơn vị", "reports_due": "hạn gửi báo cáo",
+              "conference_by": "hạn tổ chức Hội nghị sơ kết"}
+
+
 def _check_schedule(r: _Reader, date: PlanDate, s: Schedule, node: yaml.MappingNode) -> None:
     """Deadlines that contradict each other are warnings: the office decides, --strict refuses."""
     nodes = {k.value: v for k, v in node.value}
@@ -391,13 +417,14 @@ def _check_schedule(r: _Reader, date: PlanDate, s: Schedule, node: yaml.MappingN
         a, b = getattr(s, first), getattr(s, second)
         if a > b:
             r.warn(nodes[second], f"schedule.{second}",
-                   f"{second} = {_fmt(b)} đến trước {first} = {_fmt(a)}: {why}. Kiểm tra lại hai ngày này.")
+                   f"{_DEADLINES[second]} ({_fmt(b)}) đến trước {_DEADLINES[first]} ({_fmt(a)}): {why}. "
+                   "Kiểm tra lại hai ngày này.")
     issued = dt.date(date.year, date.month, date.day or 1)
     for key in ("units_review_by", "reports_due", "conference_by"):
         d = getattr(s, key)
         if d < issued:
             r.warn(nodes[key], f"schedule.{key}",
-                   f"{key} = {_fmt(d)} đến trước ngày ban hành Kế hoạch ({date.month:02d}/{date.year}).")
+                   f"{_DEADLINES[key]} ({_fmt(d)}) đến trước ngày ban hành Kế hoạch ({date.month:02d}/{date.year}).")
     if (s.review_from.year, s.review_from.month) > (s.review_to.year, s.review_to.month):
         r.warn(nodes["review_to"], "schedule.review_to", "tháng kết thúc giai đoạn sơ kết đến trước tháng bắt đầu.")
 
@@ -509,7 +536,7 @@ def _units(r: _Reader, node: yaml.Node, field: str) -> tuple[Unit, ...] | None:
         if v is None:
             continue
         name = r.get(v, "name", f, lambda n, ff: r.text(n, ff, unit=label))
-        members = r.get(v, "members", f, lambda n, ff: r.whole(n, ff, unit=name or label))
+        members = r.get(v, "members", f, lambda n, ff: r.whole(n, ff, unit=name or label, maximum=MAX_MEMBERS))
         if name is not None:
             key = normal_name(name)
             if key in seen:

@@ -2,9 +2,11 @@
 same config always gives the same bytes."""
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -45,21 +47,134 @@ def _explain(err: OSError, path: Path) -> str:
     return f"không ghi được {path}: {err.strerror or err}. Văn bản cũ vẫn giữ nguyên."
 
 
+JOURNAL = ".dang-ghi.json"  # a set of files being replaced; see write_all
+
+
+@contextlib.contextmanager
+def _dir_lock(folder: Path):
+    """One writer (or recovery) at a time in a folder, across processes: the CLI and the page
+    may write output/ at once. Where flock does not exist (Windows) the rename rules alone hold."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)  # the folder itself: no lock file left for the clerk to see
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _old_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def _keep_old(target: Path) -> Path:
+    """A second name for the current file (a hard link, or a copy where links are refused), so
+    the old set can be put back while `target` itself is never missing."""
+    old = _old_name(target)
+    old.unlink(missing_ok=True)
+    try:
+        os.link(target, old)
+    except OSError:
+        shutil.copy2(target, old)
+    return old
+
+
+def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
+    """Settle what an interrupted write left in `folder` and say what was done, in Vietnamese.
+
+    With a journal (a set of files was being replaced): if every new file is in place the set
+    is complete and only the leftovers go; otherwise each file goes back to its old version, so
+    the folder holds the old set. Without one: a `.NAME.old` whose NAME is missing (left by an
+    older version of this tool, which moved the old file aside first) is put back; other
+    `.old` and `.tmp` leftovers are removed. `names`: only leftovers of these files are touched
+    (a config may sit in a folder of other programs' files); None for a folder the tool owns."""
+    notes: list[str] = []
+    if not folder.is_dir():
+        return notes
+    with _dir_lock(folder):
+        journal = folder / JOURNAL
+        if journal.exists():
+            try:
+                data = json.loads(journal.read_text(encoding="utf-8"))
+                files, temps, new = data["files"], data["temps"], set(data["new"])
+            except (OSError, ValueError, KeyError, TypeError):
+                files, temps, new = [], [], set()
+            if any((folder / t).exists() for t in temps):
+                for name in files:
+                    old = _old_name(folder / name)
+                    if old.exists():
+                        os.replace(old, folder / name)
+                    elif name in new:
+                        (folder / name).unlink(missing_ok=True)
+                notes.append(f"lần ghi trước bị ngắt giữa chừng: đã trả lại bản cũ của {', '.join(files)}.")
+            else:
+                notes.append(f"lần ghi trước bị ngắt sau khi đã ghi xong {', '.join(files)}: giữ bản mới.")
+            for t in temps:
+                (folder / t).unlink(missing_ok=True)
+            for name in files:
+                _old_name(folder / name).unlink(missing_ok=True)
+            journal.unlink()
+        mine = (lambda p: any(p.name.startswith(f".{n}.") for n in names)) if names else (lambda p: True)  # noqa: E731
+        for old in sorted(p for p in folder.glob(".*.old") if mine(p)):
+            target = folder / old.name[1:-len(".old")]
+            if not target.exists():
+                os.replace(old, target)
+                notes.append(f"không thấy {target.name}: đã khôi phục từ {old.name} (còn lại sau một lần ghi bị ngắt).")
+            else:
+                old.unlink()
+                notes.append(f"đã xóa {old.name}, bản sao cũ còn sót của {target.name}.")
+        for tmp in sorted(p for p in folder.glob(".*.tmp") if mine(p)):
+            tmp.unlink()
+            notes.append(f"đã xóa {tmp.name}, tệp ghi dở còn sót; {tmp.name.split('.')[1]} vẫn là bản trước đó.")
+        if notes:
+            _fsync_dir(folder)
+    return notes
+
+
+def recover_all(config_path: Path, out_dir: Path) -> list[str]:
+    """Before a build or the page starts: what a crash of an earlier run left, settled and said."""
+    places = ((config_path.parent, (config_path.name,)), (config_path.parent / "backups", None), (out_dir, None))
+    return [f"Khôi phục ({folder}): {note}" for folder, names in places for note in recover(folder, names)]
+
+
 def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     """Write every file, all or nothing (the documents of a build, the config the page saves).
 
-    Each file is first written in full to a temporary name in `out_dir` (same folder, so a
-    rename is atomic). Then the old files are moved aside and the new ones renamed into place;
-    if any rename fails (on Windows, a document open in Word cannot be moved), every step is
-    undone, so the folder holds exactly the previous build and no temporary file.
+    Each file is first written in full and fsynced under a temporary name in `out_dir` (same
+    folder, so a rename is atomic), then put in place with one os.replace: a file's name points
+    at a complete file at every instant, old or new. For a set of files, the old ones are kept
+    under a second name and a journal is written before the first replace, so that a crash
+    between two replaces is undone by `recover` and an error (on Windows, a document open in
+    Word cannot be replaced) is undone here: the folder then holds exactly the previous set.
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(_explain(err, out_dir)) from None
+    with _dir_lock(out_dir):
+        return _write_locked(out_dir, files)
+
+
+def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []  # (temporary, target)
-    aside: list[tuple[Path, Path]] = []  # (old file's temporary name, target)
+    olds: list[Path] = []
     placed: list[Path] = []
+    journal = out_dir / JOURNAL
     try:
         for name, data in files.items():
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
@@ -71,26 +186,34 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
             # A file that is replaced keeps its permissions; a new one gets open()'s.
             target = out_dir / name
             os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _NEW_FILE_MODE)
-        for _, target in staged:
-            if target.exists():
-                old = target.with_name(f".{target.name}.old")
-                os.replace(target, old)
-                aside.append((old, target))
+        if len(staged) > 1:
+            new = [t.name for _, t in staged if not t.exists()]
+            olds = [_keep_old(t) for _, t in staged if t.exists()]
+            entry = {"files": [t.name for _, t in staged], "temps": [tmp.name for tmp, _ in staged], "new": new}
+            with open(journal, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh, ensure_ascii=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+            _fsync_dir(out_dir)
         for tmp, target in staged:
             os.replace(tmp, target)
             placed.append(target)
+        _fsync_dir(out_dir)
+        journal.unlink(missing_ok=True)  # the new set is complete from here on
     except OSError as err:
         for target in placed:
-            target.unlink(missing_ok=True)
-        for old, target in aside:
-            os.replace(old, target)
-        aside.clear()
+            old = _old_name(target)
+            if old.exists():
+                os.replace(old, target)
+            else:
+                target.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
         bad = Path(getattr(err, "filename", None) or out_dir)
         raise OutputError(_explain(err, bad)) from None
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-        for old, _ in aside:
+        for old in olds:
             old.unlink(missing_ok=True)
     return placed
 

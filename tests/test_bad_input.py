@@ -191,7 +191,8 @@ def test_reports_due_before_the_review_ends_warns_and_builds(case, capsys):
     capsys.readouterr()
     assert case.run() == 0
     printed = capsys.readouterr().out
-    assert "Cảnh báo" in printed and "reports_due = 07/4/2023" in printed and "units_review_by = 10/4/2023" in printed
+    assert "Cảnh báo" in printed and "schedule.reports_due" in printed
+    assert "hạn gửi báo cáo (07/4/2023) đến trước hạn hoàn thành sơ kết ở đơn vị (10/4/2023)" in printed
 
 
 def test_strict_turns_the_deadline_warning_into_an_error(case, capsys):
@@ -362,3 +363,20 @@ def test_documents_get_the_usual_file_permissions_not_mkstemps_0600(tmp_path):
     os.umask(mask)
     output.write_all(tmp_path, {"a.docx": b"new"})
     assert (tmp_path / "a.docx").stat().st_mode & 0o777 == 0o666 & ~mask != 0o600
+
+
+@pytest.mark.parametrize("typed, why", [("10.000.001", "10.000.001 quá lớn (tối đa 10.000.000)"),
+                                        ("1" + "0" * 30, "quá nhiều chữ số (31)"),
+                                        ("9" * 4301, "quá nhiều chữ số (4301)")])
+def test_a_member_count_no_union_has_is_refused_with_its_line(case, capsys, typed, why):
+    case.edit("members: 4.468", f"members: {typed}")
+    err = case.fails(capsys)
+    line = case.line_of(f"members: {typed[:20]}")
+    assert f"dòng {line}" in err and "units[1].members" in err and why in err
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u202e", "\u00ad"])
+def test_an_invisible_character_in_a_unit_name_is_refused(case, capsys, hidden):
+    case.edit("name: LĐLĐ huyện Cao Lộc", f"name: LĐLĐ huyện Cao{hidden} Lộc")
+    err = case.fails(capsys)
+    assert f"units[2].name" in err and f"ký tự vô hình U+{ord(hidden):04X}" in err and "gõ lại" in err

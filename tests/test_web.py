@@ -117,7 +117,7 @@ def test_save_keeps_the_yamls_comments_and_writes_a_dated_backup(page, site):
     row(page, 4).locator(".members").fill("2001")
     expect_text(row(page, 4).locator(".individuals"), "2")
     page.click("#save")
-    expect_text(page.locator("#status"), re.compile(r"^Đã lưu plan\.yaml; bản cũ giữ ở backups/plan-\d{8}-\d{6}\.yaml\.$"))
+    expect_text(page.locator("#status"), re.compile(r"^Đã lưu plan\.yaml; bản cũ giữ ở backups/plan-\d{8}-\d{6}-\d{6}\.yaml\.$"))
     after = config.read_text(encoding="utf-8")
     comments = lambda text: [line for line in text.splitlines() if line.strip().startswith("#")]  # noqa: E731
     assert comments(after) == comments(before)
@@ -184,7 +184,7 @@ def test_import_a_spreadsheet_with_one_unknown_name(page, tmp_path, kind):
         wb.save(path)
     page.set_input_files("#sheet", str(path))
     changes = page.locator("#import-changes tbody tr")
-    expect_text(changes, ["LĐLĐ huyện Đình Lập1.509 → 25001 → 2"])
+    expect_text(changes, ["LĐLĐ huyện Đình Lập1.509 → 2.5001 → 2"])  # the new count keeps its thousands dot
     expect_text(page.locator("#import-unmatched"), "Không khớp đơn vị nào: LĐLĐ huyện Không Có")
     page.click("#import-apply")
     assert row(page, 4).locator(".members").input_value() == "2.500"

@@ -3,10 +3,16 @@
 Every rule comes from the same modules as the CLI: the validator (config.parse_plan, through
 editing.py), the quotas (quotas.py), the build (main.build_plan). The page only edits values.
 
-Security: binds 127.0.0.1 unless told otherwise; every POST carries the page's CSRF token;
-uploads are size-limited and only .xlsx/.csv are read; downloads are looked up in a fixed list
-of the current build's files, so no path from a request reaches the file system; everything
-the page shows is escaped (Jinja autoescape on the server, textContent in the browser).
+Security: binds 127.0.0.1 unless told otherwise (another address needs --allow-remote); a
+request whose Host is not this machine's own name and port is refused, which defeats DNS
+rebinding; a POST from another site's page (Origin or Referer) is refused, and every POST
+carries the page's CSRF token; the page cannot be framed (X-Frame-Options, CSP); uploads are
+size-limited, only .xlsx/.csv are read, and spreadsheets are read within fixed bounds
+(importing.py); downloads are looked up in a fixed list of the current build's files, so no
+path from a request reaches the file system; everything the page shows is escaped.
+
+Lost updates: the page sends the version (a hash) of the file its edits are based on; a save
+of a file changed since is refused with what changed on disk, and units are matched by name.
 """
 from __future__ import annotations
 
@@ -14,11 +20,14 @@ import hmac
 import json
 import secrets
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, render_template, request, send_file
+from werkzeug.exceptions import HTTPException
 
 from .. import quotas
 from ..config import load_plan, parse_plan, whole_number
@@ -31,9 +40,24 @@ from . import editing, importing
 DOWNLOADS = ("ke_hoach.docx", "phu_luc.docx", "ke_hoach.pdf", "phu_luc.pdf")
 PREVIEWS = ("ke_hoach.png", "phu_luc.png")
 MAX_UPLOAD = 2 * 1024 * 1024
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+MESSAGES = {
+    400: "Yêu cầu không đúng dạng.",
+    403: "Yêu cầu bị từ chối.",
+    404: "Không có trang hoặc tệp này.",
+    405: "Trang này không nhận kiểu yêu cầu đó.",
+    413: f"Tệp quá lớn (tối đa {MAX_UPLOAD // 1024 // 1024} MB).",
+    500: "Chương trình gặp lỗi ngoài dự kiến; chưa có gì bị ghi. Tải lại trang và thử lại; nếu còn lỗi, "
+         "chép dòng lỗi trong cửa sổ dòng lệnh gửi người phụ trách.",
+}
 
 
-def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES_DIR) -> Flask:
+def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES_DIR,
+               extra_hosts: tuple[str, ...] = ()) -> Flask:
+    """`extra_hosts`: names besides this machine's own (127.0.0.1, localhost, [::1]) that a
+    request's Host may carry, for --allow-remote."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     token = secrets.token_urlsafe(32)
@@ -74,18 +98,22 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
         converter = warm["converter"]
         return write_all(out_dir, converter.convert(docs) if converter else to_pdf_bytes(docs))
 
-    def rules():
-        return load_plan(config_path)  # the saved config's quota rules and provincial row
+    def rules():  # the saved config's quota rules and provincial row
+        return parse_plan(read_config().decode("utf-8"), config_path.name)
 
     def state_from_plan(plan) -> dict:
         d = plan.document
         return {"number": "" if d.number is None else str(d.number), "day": "" if d.date.day is None else str(d.date.day),
                 "month": str(d.date.month), "year": str(d.date.year),
-                "units": [{"name": u.name, "members": thousands(u.members)} for u in plan.units]}
+                "units": [{"name": u.name, "orig": u.name, "members": thousands(u.members)} for u in plan.units]}
 
-    def evaluate(state: dict) -> tuple[dict, object | None, str]:
+    def read_config() -> bytes:
+        with lock:  # the same lock as every write: never a file caught between two writes
+            return config_path.read_bytes()
+
+    def evaluate(state: dict, saved_bytes: bytes | None = None) -> tuple[dict, object | None, str]:
         """Rows with their quotas, totals, and the validator's problems for this state."""
-        saved = config_path.read_text(encoding="utf-8")  # read once: quota rules and YAML to edit
+        saved = (read_config() if saved_bytes is None else saved_bytes).decode("utf-8")
         base = parse_plan(saved, config_path.name)
         counts = [whole_number(str(item.get("members", ""))) for item in state.get("units", [])]
         rows = [{"stt": i, "collectives": base.quotas.collectives_per_unit if isinstance(m, int) else None,
@@ -104,23 +132,57 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
         warnings = [{"field": w.field, "message": w.message} for w in plan.warnings] if plan else []
         return {"rows": rows, "totals": totals, "errors": problems, "warnings": warnings}, plan, text
 
+    def allowed_hosts() -> set[str]:
+        port = request.environ.get("SERVER_PORT", "")
+        names = LOOPBACK + extra_hosts
+        hosts = {f"{name}:{port}" for name in names}
+        if port == "80":  # a browser leaves out the default port
+            hosts |= set(names)
+        return hosts
+
     @app.before_request
-    def check_csrf():
+    def check_origin_and_csrf():
+        hosts = allowed_hosts()
+        if request.host.lower() not in hosts:
+            abort(403, f"Trang chỉ mở qua địa chỉ của máy này, không qua «{request.host}».")
         if request.method == "POST":
+            for header in ("Origin", "Referer"):
+                sent = request.headers.get(header)
+                if sent and sent != "null" and urlsplit(sent).netloc.lower() not in hosts:
+                    abort(403, "Yêu cầu đến từ một trang khác, không phải trang nhập liệu này.")
             sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
             if not hmac.compare_digest(sent, token):
                 abort(403, "Thiếu hoặc sai mã bảo vệ (CSRF); tải lại trang.")
 
+    @app.after_request
+    def security_headers(response):
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.get("/")
     def page():
+        data = read_config()
         try:
-            plan = load_plan(config_path)
+            plan = parse_plan(data.decode("utf-8"), str(config_path))
         except ConfigError as err:
-            return render_template("error.html", message=str(err)), 500
+            return render_template("error.html", title="Tệp cấu hình có lỗi", message=str(err),
+                                   hint="Sửa tệp cấu hình rồi tải lại trang."), 500
         allocation = quotas.allocate(plan)
         return render_template("page.html", state=state_from_plan(plan), plan=plan, token=token,
+                               version=editing.version(data),
                                config_name=f"{config_path.parent.name}/{config_path.name}",
                                rows=allocation.rows, totals=allocation.totals)
+
+    @app.get("/api/token")
+    def api_token():
+        # A page left open across a restart of the server asks for the new token. Another
+        # site's page cannot read this answer (same-origin policy), nor reach it under another
+        # name (the Host check above).
+        return jsonify({"token": token})
 
     def state_json() -> dict:
         data = request.get_json(silent=True)
@@ -133,17 +195,34 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
         result, _, _ = evaluate(state_json())
         return jsonify(result)
 
+    def conflict(data: bytes) -> tuple:
+        try:
+            disk = state_from_plan(parse_plan(data.decode("utf-8"), str(config_path)))
+        except ConfigError as err:
+            return jsonify({"ok": False, "conflict": True, "disk": None, "message":
+                            f"Chưa lưu: {config_path.name} vừa được sửa ở nơi khác và đang có lỗi ({err}). "
+                            "Sửa tệp đó rồi tải lại trang; những gì bạn gõ vẫn còn trên trang."}), 409
+        return jsonify({"ok": False, "conflict": True, "disk": disk, "version": editing.version(data), "message":
+                        f"Chưa lưu: {config_path.name} đã được sửa ở nơi khác (tab khác hoặc trình soạn thảo) sau "
+                        "khi trang này mở. Xem các thay đổi bên dưới rồi chọn tải lại, hoặc áp dụng phần bạn sửa."}), 409
+
     @app.post("/api/save")
     def api_save():
-        result, plan, text = evaluate(state_json())
-        if plan is None:
-            return jsonify({**result, "ok": False, "message": "Chưa lưu: còn lỗi, xem các ô được đánh dấu."}), 400
-        with lock:
+        state = state_json()
+        with lock:  # the check and the write together: nobody saves in between
+            data = config_path.read_bytes()
+            if state.get("version") != editing.version(data):
+                return conflict(data)
+            result, plan, text = evaluate(state, data)
+            if plan is None:
+                return jsonify({**result, "ok": False, "message": "Chưa lưu: còn lỗi, xem các ô được đánh dấu."}), 400
             try:
                 backup = editing.save(config_path, text)
             except GeneratorError as err:
                 return jsonify({**result, "ok": False, "message": str(err)}), 500
-        return jsonify({**result, "ok": True, "message": f"Đã lưu {config_path.name}; bản cũ giữ ở {backup.parent.name}/{backup.name}."})
+            saved = config_path.read_bytes()
+        return jsonify({**result, "ok": True, "version": editing.version(saved),
+                        "message": f"Đã lưu {config_path.name}; bản cũ giữ ở {backup.parent.name}/{backup.name}."})
 
     @app.post("/api/build")
     def api_build():
@@ -197,9 +276,14 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
             return jsonify({"ok": False, "message": "Chưa chọn tệp."}), 400
         try:
             units = json.loads(request.form.get("units", "[]"))
+            if not (isinstance(units, list) and all(isinstance(u, dict) and isinstance(u.get("name"), str)
+                                                    and isinstance(u.get("members"), str) for u in units)):
+                abort(400, "Danh sách đơn vị gửi kèm không đúng dạng; tải lại trang.")
             rows = importing.read(upload.filename, upload.read(MAX_UPLOAD + 1))
-        except (GeneratorError, ValueError) as err:
+        except GeneratorError as err:
             return jsonify({"ok": False, "message": f"Không nhập được: {err}"}), 400
+        except ValueError:
+            abort(400, "Danh sách đơn vị gửi kèm không đúng dạng; tải lại trang.")
         found = importing.match(rows, units)
         base = rules().quotas
         for change in found["changes"]:
@@ -210,24 +294,45 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
             change["new_text"] = thousands(change["new"])
         return jsonify({"ok": True, **found})
 
-    @app.errorhandler(413)
-    def too_large(_):
-        return jsonify({"ok": False, "message": f"Tệp quá lớn (tối đa {MAX_UPLOAD // 1024 // 1024} MB)."}), 413
+    @app.errorhandler(HTTPException)
+    def http_error(err):
+        """Every error in Vietnamese: JSON for the page's requests, a page for a person."""
+        # Our own abort() messages are Vietnamese; werkzeug's defaults (its class's description) are not.
+        own = err.description if err.description != type(err).description else None
+        message = own or MESSAGES.get(err.code, MESSAGES[400])
+        if request.path.startswith("/api/"):
+            return jsonify({"ok": False, "message": message}), err.code
+        return render_template("error.html", title=f"Lỗi {err.code}", message=message,
+                               hint="Quay lại trang nhập liệu."), err.code
 
-    @app.errorhandler(403)
-    @app.errorhandler(400)
-    def refused(err):
-        return jsonify({"ok": False, "message": err.description}), err.code
+    @app.errorhandler(Exception)
+    def unexpected(err):
+        import traceback
+
+        traceback.print_exception(err, file=sys.stderr)  # for whoever maintains the tool
+        if request.path.startswith("/api/"):
+            return jsonify({"ok": False, "message": MESSAGES[500]}), 500
+        return render_template("error.html", title="Lỗi", message=MESSAGES[500], hint=""), 500
 
     return app
 
 
 def serve(config_path: Path, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-          open_browser: bool = True, templates_dir: Path = TEMPLATES_DIR) -> int:
+          open_browser: bool = True, templates_dir: Path = TEMPLATES_DIR, allow_remote: bool = False) -> int:
     from werkzeug.serving import make_server
 
+    from ..output import recover_all
+
+    remote = host.lower().strip("[]") not in ("127.0.0.1", "localhost", "::1")
+    if remote and not allow_remote:
+        raise GeneratorError(f"--host {host} mở trang cho các máy khác trong mạng: ai vào được cũng sửa được kế hoạch. "
+                             "Trang chỉ dành cho máy này (bỏ --host); nếu thật sự cần, thêm --allow-remote.")
+    if remote:
+        print(f"CẢNH BÁO: trang mở cho mọi máy thấy được {host}:{port}; ai vào được cũng sửa được kế hoạch.")
+    for note in recover_all(config_path, out_dir):
+        print(note)
     load_plan(config_path)  # a broken config is reported before the server starts
-    app = create_app(config_path, out_dir, templates_dir)
+    app = create_app(config_path, out_dir, templates_dir, extra_hosts=(host,) if remote else ())
     try:
         server = make_server(host, port, app, threaded=True)
     except (OSError, SystemExit):  # werkzeug reports a busy port by exiting
