@@ -3,8 +3,10 @@
 The flow, one module per stage:
     config.load_plan  -> model.Plan          (parse and validate the clerk's YAML)
     quotas.allocate   -> quotas.Allocation   (the only place quotas are computed)
+    documents.KINDS                          (the registry: template, context, fan-out, output)
     context.build     -> dict                (what the templates print)
-    render.render_all -> {name: bytes}       (docxtpl, sandboxed, strict)
+    templatecheck     -> findings            (every template checked before it fills anything)
+    render.compiled   -> bytes               (docxtpl, sandboxed, strict)
     output.write_all                         (atomic, byte-reproducible)
 main.build() runs them in order; cli.py and web/ are thin doors onto main.
 """

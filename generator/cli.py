@@ -10,7 +10,7 @@ from .exceptions import GeneratorError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .main import DEFAULT_CONFIG, DEFAULT_OUTPUT, TEMPLATES_DIR
+    from .main import DEFAULT_CONFIG, DEFAULT_OUTPUT
 
     p = argparse.ArgumentParser(
         prog="build_docs.py",
@@ -18,13 +18,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình (mặc định config/plan.yaml)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi văn bản (mặc định output/)")
-    p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, help="thư mục mẫu .docx (mặc định templates/)")
+    p.add_argument("--templates", type=Path, default=None,
+                   help="thư mục mẫu .docx (mặc định: khóa templates: của tệp cấu hình, hoặc templates/)")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo (hạn ngày lệch nhau) là lỗi")
     p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
     p.add_argument("--check", nargs="+", type=Path, metavar="FILE.docx",
                    help="kiểm tra thể thức các tệp .docx theo NĐ 30/2020, không tạo văn bản")
     p.add_argument("--no-render", action="store_true", help="--check không dựng trang qua LibreOffice (nhanh hơn)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả của --check")
+    p.add_argument("--check-template", nargs="*", type=Path, metavar="FILE.docx",
+                   help="kiểm tra thẻ trong mẫu (mặc định: các mẫu của kế hoạch) với dữ liệu của tệp cấu hình")
+    p.add_argument("--dump-template", type=Path, metavar="FILE.docx",
+                   help="in từng đoạn của mẫu kèm tên kiểu và thẻ (để so sánh thay đổi)")
+    p.add_argument("--new-plan", type=Path, metavar="DIR",
+                   help="chép tệp cấu hình và các mẫu sang thư mục DIR để làm kế hoạch mới")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
     p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
@@ -84,6 +91,26 @@ def run(args: argparse.Namespace) -> int:
         from .checker.report import run_check
 
         return run_check(args.check, args.format, render=not args.no_render)
+    if args.dump_template:
+        from .templatecheck import dump
+
+        if not args.dump_template.is_file():
+            raise GeneratorError(f"không tìm thấy mẫu {args.dump_template}.")
+        sys.stdout.write(dump(args.dump_template))
+        return 0
+    if args.new_plan:
+        from .main import new_plan
+
+        for line in new_plan(args.config, args.new_plan):
+            print(line)
+        return 0
+    if args.check_template is not None:
+        from .main import check_templates
+        from .templatecheck import LOI, report
+
+        findings = check_templates(args.config, args.check_template, args.templates)
+        print(report(findings))
+        return 1 if any(f.severity == LOI for f in findings) else 0
     if args.serve:
         from .web.app import serve
 

@@ -294,7 +294,7 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
     top = r.mapping(root, "", (
         "document", "conclusion", "implements", "schedule", "quotas",
         "provincial_row", "signer", "recipients", "units",
-    ))
+    ), ("fields", "templates"))
     plan_parts = {}
     if top is not None:
         plan_parts = dict(
@@ -307,11 +307,46 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
             signer=r.get(top, "signer", "", lambda n, f: _signer(r, n, f)),
             recipients=r.get(top, "recipients", "", lambda n, f: _recipients(r, n, f)),
             units=r.get(top, "units", "", lambda n, f: _units(r, n, f)),
+            fields=r.get(top, "fields", "", lambda n, f: _fields(r, n, f), default={}),
+            templates=r.get(top, "templates", "", r.text, default=None),
         )
     if r.problems:
         raise ConfigError(source, r.problems)
     _check_schedule(r, plan_parts["document"].date, plan_parts["schedule"], top["schedule"])
     return Plan(**plan_parts, warnings=tuple(r.warnings))
+
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _fields(r: _Reader, node: yaml.Node, field: str) -> dict | None:
+    """Free values for new wording: `fields.NAME` in a template, without any code. A value is a
+    date when written d/m/yyyy, a whole number when it is one (4468 or 4.468), else text; each
+    is checked like every other value of its kind."""
+    if _is_null(node):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        r.fail(node, field, "cần là một nhóm `tên: giá trị`, mỗi dòng một giá trị.")
+        return None
+    out: dict = {}
+    for key_node, value_node in node.value:
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+        path = f"{field}.{name}"
+        if not _FIELD_NAME.fullmatch(name):
+            r.fail(key_node, path, f'tên "{name}" không dùng được trong mẫu: chỉ chữ thường không dấu, chữ số và '
+                   'dấu gạch dưới, bắt đầu bằng chữ (ví dụ hoi_nghi_dia_diem).')
+            continue
+        if name in out:
+            r.fail(key_node, path, "trường này được ghi hai lần; xóa một lần.")
+            continue
+        raw = value_node.value.strip() if isinstance(value_node, yaml.ScalarNode) else None
+        if raw is not None and _DATE.fullmatch(raw):
+            out[name] = r.date(value_node, path)
+        elif raw is not None and (raw.isdigit() or _GROUPED.fullmatch(raw)) and not value_node.style:  # plain, not quoted
+            out[name] = r.whole(value_node, path)
+        else:
+            out[name] = r.text(value_node, path)
+    return out
 
 
 def _document(r: _Reader, node: yaml.Node, field: str) -> DocumentInfo | None:
@@ -469,9 +504,13 @@ def _tiers(r: _Reader, node: yaml.Node, field: str) -> tuple[Tier, ...] | None:
         r.fail(items[-1], f"{field}[{len(tiers)}].to", "mức cuối cùng không được có cận trên (bỏ trống to), "
                "nếu không đơn vị đông hơn sẽ không thuộc mức nào.")
     for i, (a, b) in enumerate(zip(tiers, tiers[1:]), 2):
-        if a.upper is None or b.lower is None or a.upper != b.lower:
+        # Member counts are whole numbers: «đến 1.000» and «từ 1.001», both inclusive, meet too.
+        if (a.upper is not None and b.lower == a.upper + 1 and a.upper_inclusive and b.lower_inclusive):
+            pass
+        elif a.upper is None or b.lower is None or a.upper != b.lower:
             r.fail(items[i - 1], f"{field}[{i}].from",
-                   f"mức {i} phải bắt đầu đúng ở cận trên của mức {i - 1} ({a.upper}), để các mức nối liền nhau.")
+                   f"mức {i} phải bắt đầu đúng ở cận trên của mức {i - 1} ({a.upper}), hoặc ở số liền sau "
+                   "khi cả hai cùng tính (to_inclusive, from_inclusive), để các mức nối liền nhau.")
         elif a.upper_inclusive == b.lower_inclusive:
             who = "cả hai mức" if a.upper_inclusive else "không mức nào"
             r.fail(items[i - 1], f"{field}[{i}].from_inclusive",

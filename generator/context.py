@@ -41,7 +41,8 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
         "schedule": _plain(plan.schedule),
         "collectives_per_unit": plan.quotas.collectives_per_unit,
         "tiers": [
-            {"lower": t.lower or None, "upper": t.upper, "individuals": t.individuals}
+            {"lower": t.lower or None, "upper": t.upper, "individuals": t.individuals,
+             "lower_inclusive": t.lower_inclusive, "upper_inclusive": t.upper_inclusive}
             for t in plan.quotas.tiers
         ],
         "provincial": _plain(plan.provincial_row),
@@ -49,4 +50,5 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
         "totals": _plain(allocation.totals),
         "signer": _plain(plan.signer),
         "recipients": recipients,
+        "fields": dict(plan.fields),
     }

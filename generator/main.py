@@ -5,8 +5,8 @@ import datetime as dt
 from typing import NamedTuple
 from pathlib import Path
 
-from . import config, context, quotas, render
-from .exceptions import StrictWarningError
+from . import config, documents, quotas, render
+from .exceptions import GeneratorError, StrictWarningError
 from .model import Plan
 from .output import MANIFEST, manifest_bytes, read_manifest, write_all
 from .quotas import Allocation
@@ -36,11 +36,26 @@ def issued_at(plan: Plan) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day or 1)
 
 
-def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR) -> tuple[Allocation, dict[str, bytes]]:
-    """The pure part of a build: documents as bytes, nothing written."""
+def templates_for(plan: Plan, config_path: Path | None) -> Path:
+    """The plan's own templates (its `templates:` key, relative to its config file), or the
+    project's."""
+    if plan.templates is None or config_path is None:
+        return TEMPLATES_DIR
+    return (Path(config_path).parent / plan.templates).resolve()
+
+
+def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str = "plan",
+                     kinds: tuple = documents.KINDS) -> tuple[Allocation, dict[str, bytes]]:
+    """The pure part of a build: every document of the group as bytes, nothing written. The
+    templates are checked first (templatecheck), so a broken one stops the build whole."""
+    from .templatecheck import require_sound
+
     allocation = quotas.allocate(plan)
-    ctx = context.build(plan, allocation)
-    return allocation, render.render_all(templates_dir, ctx, issued_at(plan))
+    chosen = documents.of_group(group, kinds)
+    jobs = [(kind, path, ctx) for kind in chosen for path, ctx in documents.outputs(kind, plan, allocation)]
+    require_sound([(templates_dir / kind.template, ctx) for kind, _, ctx in jobs])
+    issued = issued_at(plan)
+    return allocation, {path: render.compiled(templates_dir, kind.template).render(ctx, issued) for kind, path, ctx in jobs}
 
 
 def compare(old: dict | None, allocation: Allocation) -> list[Change]:
@@ -54,11 +69,12 @@ def compare(old: dict | None, allocation: Allocation) -> list[Change]:
 
 
 def build(config_path: Path = DEFAULT_CONFIG, out_dir: Path = DEFAULT_OUTPUT,
-          templates_dir: Path = TEMPLATES_DIR, strict: bool = False) -> BuildResult:
+          templates_dir: Path | None = None, strict: bool = False) -> BuildResult:
+    """`templates_dir` None: the plan's own (see templates_for)."""
     plan = config.load_plan(config_path)
     if strict and plan.warnings:
         raise StrictWarningError(str(config_path), list(plan.warnings))
-    return build_plan(plan, out_dir, templates_dir)
+    return build_plan(plan, out_dir, templates_dir or templates_for(plan, config_path))
 
 
 def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path = TEMPLATES_DIR) -> BuildResult:
@@ -68,3 +84,64 @@ def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path =
     documents[MANIFEST] = manifest_bytes(allocation)
     written = write_all(out_dir, documents)
     return BuildResult(plan, allocation, written, tuple(compare(old, allocation)), old.get("totals") if old else None)
+
+
+def check_templates(config_path: Path, files: list[Path], templates_dir: Path | None = None) -> list:
+    """--check-template: the plan's templates (or `files`) against the data of its config. A file
+    named like a registered template is checked with that kind's data, any other with the plan's."""
+    from . import context, templatecheck
+
+    plan = config.load_plan(config_path)
+    allocation = quotas.allocate(plan)
+    folder = templates_dir or templates_for(plan, config_path)
+    by_template = {k.template: k for k in documents.KINDS}
+    targets = [folder / name for name in by_template] if not files else list(files)
+    findings, refs, union = [], [], {}
+    for path in targets:
+        if not path.is_file():
+            raise GeneratorError(f"không tìm thấy mẫu {path}.")
+        kind = by_template.get(path.name)
+        ctx = documents.sample_context(kind, plan, allocation) if kind else context.build(plan, allocation)
+        found, read = render.inspect(path)
+        findings += found + templatecheck.missing(path.name, read, ctx)
+        refs += read
+        union.update(ctx)
+    if any(f.rule in ("the_mo", "the_dong", "khoi", "cu_phap") for f in findings):
+        return findings  # a template that does not parse reads nothing: "unused" would mislead
+    return findings + templatecheck.unused(refs, union)
+
+
+NEW_PLAN_TEMPLATES = (
+    "\n# ---------------------------------------------------------------------\n"
+    "# Thư mục các mẫu Word của kế hoạch này, tính từ thư mục chứa tệp cấu hình.\n"
+    "# Sửa câu chữ trong các mẫu đó bằng Word; đừng sửa các thẻ {{ ... }}.\n"
+    "# ---------------------------------------------------------------------\n"
+    "templates: templates\n"
+)
+
+
+def new_plan(config_path: Path, target: Path) -> list[str]:
+    """--new-plan DIR: the config and the templates copied into DIR, the copy's config pointing at
+    its own templates. Nothing that exists is overwritten."""
+    import re
+
+    plan = config.load_plan(config_path)
+    source_templates = templates_for(plan, config_path)
+    if target.exists() and any(target.iterdir()):
+        raise GeneratorError(f"thư mục {target} đã có tệp; chọn một thư mục mới (không ghi đè gì cả).")
+    text = Path(config_path).read_text(encoding="utf-8")
+    if re.search(r"(?m)^templates:", text):
+        text = re.sub(r"(?m)^templates:.*$", "templates: templates", text)
+    else:
+        text = text.rstrip("\n") + "\n" + NEW_PLAN_TEMPLATES
+    files = {"plan.yaml": text.encode("utf-8")}
+    for kind in documents.KINDS:
+        path = source_templates / kind.template
+        if not path.is_file():
+            raise GeneratorError(f"không tìm thấy mẫu {path} để chép.")
+        files[f"templates/{kind.template}"] = path.read_bytes()
+    written = write_all(target, files)
+    return [f"Đã tạo kế hoạch mới trong {target}:"] + [f"  {p}" for p in written] + [
+        "Tiếp theo: sửa câu chữ trong các mẫu bằng Word, sửa số liệu trong plan.yaml, rồi chạy",
+        f"  python build_docs.py --config {target / 'plan.yaml'} --check-template",
+        f"  python build_docs.py --config {target / 'plan.yaml'} --output {target / 'output'}"]

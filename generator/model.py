@@ -102,4 +102,6 @@ class Plan(NamedTuple):
     signer: Signer
     recipients: tuple[RecipientGroup, ...]
     units: tuple[Unit, ...]
+    fields: dict = {}  # name -> str, int or datetime.date: free values for the templates' wording
+    templates: str | None = None  # the templates' folder, relative to the config file
     warnings: tuple[Problem, ...] = ()

@@ -176,9 +176,11 @@ def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     placed: list[Path] = []
     journal = out_dir / JOURNAL
     try:
-        for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            staged.append((Path(tmp), out_dir / name))
+        for name, data in files.items():  # a name may hold folders: ho_so/01-…/to_trinh.docx
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((Path(tmp), target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -187,9 +189,10 @@ def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
             target = out_dir / name
             os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _NEW_FILE_MODE)
         if len(staged) > 1:
-            new = [t.name for _, t in staged if not t.exists()]
             olds = [_keep_old(t) for _, t in staged if t.exists()]
-            entry = {"files": [t.name for _, t in staged], "temps": [tmp.name for tmp, _ in staged], "new": new}
+            rel = lambda p: p.relative_to(out_dir).as_posix()  # noqa: E731
+            entry = {"files": [rel(t) for _, t in staged], "temps": [rel(tmp) for tmp, _ in staged],
+                     "new": [rel(t) for _, t in staged if not t.exists()]}
             with open(journal, "w", encoding="utf-8") as fh:
                 json.dump(entry, fh, ensure_ascii=False)
                 fh.flush()

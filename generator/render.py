@@ -34,8 +34,7 @@ from . import formatting
 from .exceptions import TemplateError
 from .output import FIXED_ZIP_TIME
 
-TEMPLATES = ("ke_hoach.docx", "phu_luc.docx")
-CACHE_VERSION = 3  # raise when _Prepared changes
+CACHE_VERSION = 4  # raise when _Prepared changes
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Parts docxtpl never fills: a tag there would reach the office as raw «{{ … }}».
 _UNFILLED = {"word/endnotes.xml": "chú thích cuối văn bản (endnote)",
@@ -131,65 +130,125 @@ class _Prepared(NamedTuple):
     body_code: bytes
     headers: dict[str, tuple[str, str, bytes]]  # part name -> (encoding, patched source, code)
     footnotes: dict[str, tuple[str, bytes]]  # part name -> (patched source, code)
+    refs: list  # templatecheck.Ref: every value the template reads
     sections: int  # docxtpl renders the footnotes once per section
     core_part: str
     core_props: dict[str, str]
     variables: set[str]
 
 
-def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
-    """The slow path: open the template with docxtpl/python-docx, patch and compile it."""
-    from docxtpl import DocxTemplate
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+# LibreOffice writes the core properties' relationship as «…/officedocument/2006/relationships/…»
+# (lower-case d). python-docx does not know that spelling, adds a second docProps/core.xml, and
+# docxtpl saves a package with two parts of one name, which Word refuses (docxtpl issue #558,
+# python-docx PR #1436, both open). A template a clerk saved in LibreOffice is read with the
+# standard spelling instead; the file itself is left as it is.
+_LO_CORE_REL = b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+_CORE_REL = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
-    tpl = DocxTemplate(str(path))
+
+def template_bytes(path: Path) -> bytes:
+    """The template as docxtpl should read it (see _LO_CORE_REL)."""
+    data = path.read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            rels = z.read("_rels/.rels")
+            if _LO_CORE_REL not in rels:
+                return data
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w") as fixed:
+                for info in z.infolist():
+                    body = z.read(info.filename)
+                    fixed.writestr(info, rels.replace(_LO_CORE_REL, _CORE_REL) if info.filename == "_rels/.rels" else body)
+            return out.getvalue()
+    except (zipfile.BadZipFile, KeyError):
+        return data  # not a package: _open says so in the clerk's words
+
+
+def _open(path: Path):
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(io.BytesIO(template_bytes(path)))
     try:
         tpl.render_init()
     except Exception as err:  # python-docx raises several types for a broken package
         raise TemplateError(f"mẫu {path} không mở được như một tệp .docx: {err}") from None
+    return tpl
+
+
+def _sources(tpl) -> tuple[str, dict[str, tuple[str, str]], dict[str, str], list[tuple[str, str, str]]]:
+    """Every part docxtpl fills, patched as docxtpl patches it, one paragraph a line: the body,
+    {header/footer part: (encoding, source)}, {footnotes part: source}; and the parts it never
+    fills, as (what, part name, patched xml)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    doc = tpl.docx
+    body = _with_paragraph_lines(tpl.patch_xml(tpl.get_xml()))
+    headers = {}
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
+            xml = tpl.get_part_xml(rel.target_part)
+            headers[str(rel.target_part.partname).lstrip("/")] = (
+                tpl.get_headers_footers_encoding(xml), _with_paragraph_lines(tpl.patch_xml(xml)))
+    footnotes = {}
+    for part in doc.part.package.parts:  # as docxtpl's render_footnotes finds them
+        if part.content_type == FOOTNOTES_TYPE:
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            footnotes[str(part.partname).lstrip("/")] = _with_paragraph_lines(tpl.patch_xml(blob))
+    unfilled = [(what, str(part.partname).lstrip("/"), tpl.patch_xml(part.blob.decode("utf-8")))
+                for part in doc.part.package.parts
+                for name, what in _UNFILLED.items() if str(part.partname).lstrip("/") == name]
+    return body, headers, footnotes, unfilled
+
+
+def _labelled(body: str, headers: dict, footnotes: dict) -> list[tuple[str, str]]:
+    return ([("thân văn bản", body)] + [(f"đầu/chân trang {name}", src) for name, (_, src) in headers.items()]
+            + [(f"chú thích chân trang {name}", src) for name, src in footnotes.items()])
+
+
+def inspect(path: Path) -> tuple[list, list]:
+    """What --check-template reports of a template: (findings, refs), nothing raised."""
+    from . import templatecheck
+
+    body, headers, footnotes, unfilled = _sources(_open(path))
+    return templatecheck.analyse(path.name, _labelled(body, headers, footnotes), unfilled, _env())
+
+
+def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
+    """The slow path: open the template with docxtpl/python-docx, check, patch and compile it."""
+    from . import templatecheck
+
+    tpl = _open(path)
     doc = tpl.docx
     buf = io.BytesIO()
     doc.save(buf)
     with zipfile.ZipFile(buf) as z:
         names = z.namelist()
         parts = {n: z.read(n) for n in names}
-    body = _Part(path.name, "thân văn bản", _with_paragraph_lines(tpl.patch_xml(tpl.get_xml())), env)
+    body_source, header_sources, footnote_sources, unfilled = _sources(tpl)
+    findings, refs = templatecheck.analyse(path.name, _labelled(body_source, header_sources, footnote_sources),
+                                           unfilled, env)
+    errors = [f for f in findings if f.severity == templatecheck.LOI]
+    if errors:  # a broken template stops the build before anything is filled
+        broken = any(f.rule in ("the_mo", "the_dong", "khoi", "cu_phap") for f in errors)
+        hint = "\nMỗi {{ ... }} và {% ... %} phải đóng đủ; mỗi {% if %}/{% for %} cần {% endif %}/{% endfor %}."
+        raise TemplateError(f"mẫu {path.name} {'có thẻ hỏng' if broken else 'có lỗi'}:\n"
+                            + "\n".join(f"  - {f.location}: {f.message}" for f in errors) + (hint if broken else ""))
+    body = _Part(path.name, "thân văn bản", body_source, env)
     variables = set(body.variables)
     headers = {}
-    for rel in doc.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
-            xml = tpl.get_part_xml(rel.target_part)
-            source = _with_paragraph_lines(tpl.patch_xml(xml))
-            part = _Part(path.name, "đầu/chân trang", source, env)
-            variables |= part.variables
-            headers[str(rel.target_part.partname).lstrip("/")] = (
-                tpl.get_headers_footers_encoding(xml), source, part.code)
+    for name, (encoding, source) in header_sources.items():
+        part = _Part(path.name, "đầu/chân trang", source, env)
+        variables |= part.variables
+        headers[name] = (encoding, source, part.code)
     footnotes = {}
-    for part in doc.part.package.parts:  # as docxtpl's render_footnotes finds them
-        if part.content_type == FOOTNOTES_TYPE:
-            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-            source = _with_paragraph_lines(tpl.patch_xml(blob))
-            note = _Part(path.name, "chú thích chân trang", source, env)
-            variables |= note.variables
-            footnotes[str(part.partname).lstrip("/")] = (source, note.code)
-    for name, what in _UNFILLED.items():
-        if name in parts:
-            _refuse_tags(path.name, what, name, tpl.patch_xml(parts[name].decode("utf-8")))
+    for name, source in footnote_sources.items():
+        note = _Part(path.name, "chú thích chân trang", source, env)
+        variables |= note.variables
+        footnotes[name] = (source, note.code)
     core = doc.core_properties
-    return _Prepared(names, parts, "\n".join(body.lines), body.code, headers, footnotes, len(doc.sections),
+    return _Prepared(names, parts, "\n".join(body.lines), body.code, headers, footnotes, refs, len(doc.sections),
                      str(doc.part.package._core_properties_part.partname).lstrip("/"),
                      {p: getattr(core, p) for p in _CORE_PROPS}, variables)
-
-
-def _refuse_tags(template: str, what: str, part: str, xml: str) -> None:
-    for line in _with_paragraph_lines(xml).splitlines():
-        text = _paragraph_text(line)
-        tag = re.search(r"\{\{.*?\}\}|\{%.*?%\}|\{\{|\{%", text)
-        if tag:
-            raise TemplateError(
-                f"mẫu {template} có thẻ «{tag.group(0)}» trong {what} ({part}, đoạn «{text[:120]}»): "
-                "phần này không được điền, thẻ sẽ in nguyên ra văn bản. Chuyển thẻ vào thân văn bản, "
-                "đầu/chân trang hoặc chú thích chân trang (footnote).")
 
 
 def _with_paragraph_lines(xml: str) -> str:
@@ -265,6 +324,7 @@ class CompiledTemplate:
         self._footnotes = {name: _Part(self.name, "chú thích chân trang", src, env, code)
                            for name, (src, code) in p.footnotes.items()}
         self._sections, self._env = p.sections, env
+        self.refs = p.refs
         self._core_name = p.core_part
         self._core_el = parse_xml(p.parts[p.core_part])
         self._core = CoreProperties(self._core_el)
@@ -394,8 +454,3 @@ def compiled(templates_dir: Path, name: str) -> CompiledTemplate:
         raise TemplateError(f"không tìm thấy mẫu {path}. Lấy lại tệp mẫu từ thư mục templates/ của dự án.") from None
     return _compiled(templates_dir, name, st.st_mtime_ns, st.st_size)
 
-
-def render_all(templates_dir: Path, context: dict[str, Any], issued: dt.datetime) -> dict[str, bytes]:
-    # Nothing is written until both documents rendered (output.write_all), so a template that
-    # fails after the other rendered loses nothing.
-    return {name: compiled(templates_dir, name).render(context, issued) for name in TEMPLATES}

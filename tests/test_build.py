@@ -1,14 +1,12 @@
 """The run: same config, same bytes; the change report; the committed templates; the CLI."""
-import io
 import re
 import time
 import zipfile
 
 from generator.cli import main as cli_main
 from generator.main import build
-from tools.make_templates import build_all
 
-from .conftest import ROOT, SHIPPED_CONFIG
+from .conftest import SHIPPED_CONFIG
 
 
 def test_two_builds_more_than_two_seconds_apart_are_byte_identical(tmp_path):
@@ -24,17 +22,6 @@ def test_document_dates_come_from_the_config(built):
     _, out = built
     core = zipfile.ZipFile(out / "ke_hoach.docx").read("docProps/core.xml").decode()
     assert "2023-02-01T00:00:00Z" in core
-
-
-def _parts(data: bytes) -> dict[str, bytes]:
-    z = zipfile.ZipFile(io.BytesIO(data))
-    return {n: z.read(n) for n in z.namelist()}
-
-
-def test_committed_templates_are_what_the_script_builds():
-    for name, data in build_all().items():
-        committed = (ROOT / "templates" / name).read_bytes()
-        assert _parts(committed) == _parts(data), f"run: python tools/make_templates.py ({name})"
 
 
 def _set_members(config, unit_name, members):

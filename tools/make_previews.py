@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.documents import of_group  # noqa: E402
 from generator.main import DEFAULT_CONFIG, build  # noqa: E402
 from generator.pdf import to_pdf_bytes  # noqa: E402
 
@@ -29,7 +30,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         build(DEFAULT_CONFIG, out)
-        pdfs = to_pdf_bytes([out / "ke_hoach.docx", out / "phu_luc.docx"])
+        pdfs = to_pdf_bytes([out / kind.output for kind in of_group("plan")])
         for name, data in pdfs.items():
             pdf = out / name
             pdf.write_bytes(data)

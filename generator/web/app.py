@@ -29,16 +29,18 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from .. import quotas
+from .. import documents, quotas
 from ..config import load_plan, parse_plan, whole_number
 from ..exceptions import ConfigError, GeneratorError
 from ..formatting import thousands
 from ..model import Unit
-from ..main import TEMPLATES_DIR, build_plan
+from ..main import build_plan, templates_for
 from . import editing, importing
 
-DOWNLOADS = ("ke_hoach.docx", "phu_luc.docx", "ke_hoach.pdf", "phu_luc.pdf")
-PREVIEWS = ("ke_hoach.png", "phu_luc.png")
+# What the page offers comes from the registry: each document of the plan, its PDF and a preview.
+_DOCS = tuple(kind.output for kind in documents.of_group("plan"))
+DOWNLOADS = _DOCS + tuple(name.rsplit(".", 1)[0] + ".pdf" for name in _DOCS)
+PREVIEWS = tuple(name.rsplit(".", 1)[0] + ".png" for name in _DOCS)
 MAX_UPLOAD = 2 * 1024 * 1024
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -54,10 +56,11 @@ MESSAGES = {
 }
 
 
-def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES_DIR,
+def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
                extra_hosts: tuple[str, ...] = ()) -> Flask:
-    """`extra_hosts`: names besides this machine's own (127.0.0.1, localhost, [::1]) that a
-    request's Host may carry, for --allow-remote."""
+    """`templates_dir` None: the plan's own (its `templates:` key). `extra_hosts`: names besides
+    this machine's own (127.0.0.1, localhost, [::1]) that a request's Host may carry, for
+    --allow-remote."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     token = secrets.token_urlsafe(32)
@@ -231,13 +234,13 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
             return jsonify({**result, "ok": False, "message": "Chưa tạo văn bản: còn lỗi, xem các ô được đánh dấu."}), 400
         with lock:
             try:
-                built = build_plan(plan, out_dir, templates_dir)
+                built = build_plan(plan, out_dir, templates_dir or templates_for(plan, config_path))
                 files = [p.name for p in built.written if p.name in DOWNLOADS]
                 pngs = []
                 from ..pdf import find_soffice
 
                 if find_soffice() is not None:
-                    pdfs = to_pdfs([out_dir / "ke_hoach.docx", out_dir / "phu_luc.docx"])
+                    pdfs = to_pdfs([out_dir / name for name in _DOCS])
                     files += [p.name for p in pdfs]
                     for pdf in pdfs:
                         target = Path(previews.name) / pdf.stem
@@ -318,7 +321,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path = TEMPLATES
 
 
 def serve(config_path: Path, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-          open_browser: bool = True, templates_dir: Path = TEMPLATES_DIR, allow_remote: bool = False) -> int:
+          open_browser: bool = True, templates_dir: Path | None = None, allow_remote: bool = False) -> int:
     from werkzeug.serving import make_server
 
     from ..output import recover_all
