@@ -9,7 +9,6 @@ Also the text dump of a template (`--dump-template`), so a template's change rea
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -17,7 +16,7 @@ from typing import Any, Iterable, NamedTuple
 import jinja2
 from jinja2 import nodes
 
-from .checker.rules import LOI, THONG_TIN, Finding
+from .findings import LOI, THONG_TIN, Finding
 from .exceptions import TemplateError
 
 # Names Jinja itself provides inside a template.
@@ -160,6 +159,8 @@ def _dotted(path: Iterable[str]) -> str:
 
 def missing(template: str, refs: list[Ref], ctx: dict[str, Any]) -> list[Finding]:
     """A path the context does not hold, with the nearest name it does hold."""
+    import difflib  # only when a build or a check has something to suggest
+
     out, seen = [], set()
     for ref in refs:
         value: Any = ctx

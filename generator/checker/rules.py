@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..findings import LOI, LUU_Y, THONG_TIN, Finding  # noqa: F401  (re-exported)
 from . import package
 from .docmodel import Document, Para, is_typed_rule
 
-LOI, LUU_Y, THONG_TIN = "lỗi", "lưu ý", "thông tin"
 DAT, KHONG_DAT, KHONG_DANH_GIA = "đạt", "không đạt", "không đánh giá được"
 
 FONT = "Times New Roman"
@@ -25,14 +25,6 @@ TYPES = {
     "HƯỚNG DẪN": "Hướng dẫn", "NGHỊ ĐỊNH": "Nghị định", "CÔNG ĐIỆN": "Công điện", "GIẤY MỜI": "Giấy mời",
 }
 ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
-
-
-@dataclass
-class Finding:
-    rule: str
-    severity: str
-    location: str
-    message: str
 
 
 @dataclass
