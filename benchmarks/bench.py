@@ -3,7 +3,7 @@
     python benchmarks/bench.py            # full run (a few minutes)
     python benchmarks/bench.py --quick    # tiny sizes, to check the script still runs
 
-Plain Python: time.perf_counter for time, resource.getrusage for peak memory of a child run.
+Plain Python: time.perf_counter for time, the child run's own peak memory (VmHWM; getrusage elsewhere).
 Everything runs on the same machine in one go; the README names this script.
 """
 from __future__ import annotations
@@ -74,7 +74,11 @@ from generator.main import build
 from pathlib import Path
 build(Path({config!r}), Path({out!r}))
 elapsed = time.perf_counter() - t
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+try:  # this process's own peak: getrusage in a forked child also counts the parent's memory
+    peak_kb = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(elapsed, peak_kb)
 """
 
 
