@@ -132,22 +132,23 @@ def test_a_tag_in_an_endnote_stops_the_build_naming_the_part(tmp_path):
         fast_render(path, CTX)
 
 
-def test_a_tag_in_a_word_comment_stops_the_build_naming_the_part(tmp_path):
+def _with_comment(tmp_path, text: str) -> Path:
     d = docx.Document()
     p = d.add_paragraph("Kế hoạch {{ plan.name }}.")
-    d.add_comment(p.runs, text="Sửa lại thành {{ plan.period }}", author="Văn thư")
+    d.add_comment(p.runs, text=text, author="Văn thư")
     path = tmp_path / "t.docx"
     d.save(str(path))
+    return path
+
+
+def test_a_tag_in_a_word_comment_stops_the_build_naming_the_part(tmp_path):
+    path = _with_comment(tmp_path, "Sửa lại thành {{ plan.period }}")
     with pytest.raises(TemplateError, match=r"ghi chú \(comment\) của Word \(word/comments\.xml\), đoạn .*không được điền"):
         fast_render(path, CTX)
 
 
 def test_a_word_comment_without_tags_is_kept_as_it_is(tmp_path):
-    d = docx.Document()
-    p = d.add_paragraph("Kế hoạch {{ plan.name }}.")
-    d.add_comment(p.runs, text="Kiểm tra lại tên kế hoạch", author="Văn thư")
-    path = tmp_path / "t.docx"
-    d.save(str(path))
+    path = _with_comment(tmp_path, "Kiểm tra lại tên kế hoạch")
     assert fast_render(path, CTX) == reference_render(path, CTX, ISSUED)
 
 
