@@ -90,6 +90,74 @@ def config_with_units(count: int, target: Path) -> Path:
     return target
 
 
+AWARD_CHILD = r"""
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+t = time.perf_counter()
+{work}
+elapsed = time.perf_counter() - t
+try:
+    peak_kb = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(elapsed, peak_kb)
+"""
+PACKS = 'from generator.main import build_group\nbuild_group(Path({config!r}), Path({out!r}), "packs")'
+INTAKE = ('from generator.config import load_plan\nfrom generator.intake import run\n'
+          'r = run(load_plan({config!r}), Path({lists!r}), Path({out!r}))\nassert not r.problems, r.problems[:3]')
+
+
+def best_of(code: str, n: int = 3) -> dict:
+    best = None
+    for _ in range(n):
+        res = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT, env=BASE_ENV)
+        seconds, rss_kb = res.stdout.split()
+        if best is None or float(seconds) < best[0]:
+            best = (float(seconds), int(rss_kb) / 1024)
+    return {"seconds": best[0], "peak_mb": best[1]}
+
+
+def award_cycle(count: int, tmp: Path) -> dict:
+    """Packs for `count` units, then intake of their lists filled with 10 rows each (one
+    collective and nine individuals: a config whose one tier gives nine)."""
+    import re
+
+    from openpyxl import load_workbook
+
+    config = config_with_units(count, tmp / "plan_award.yaml")
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"  individual_tiers:\n(    .*\n|      .*\n)+", "  individual_tiers:\n    - individuals: 9\n", text)
+    config.write_text(text, encoding="utf-8")
+    out = tmp / "award"
+    packs = best_of(AWARD_CHILD.format(root=str(ROOT), work=PACKS.format(config=str(config), out=str(out))))
+    lists = tmp / "lists"
+    lists.mkdir()
+    for folder in sorted((out / "ho_so").iterdir()):
+        wb = load_workbook(folder / "danh_sach.xlsx")
+        ws = wb.worksheets[0]
+        kind = None
+        for row in ws.iter_rows():
+            first = row[0].value
+            if first == "STT":
+                kind = "tap_the" if row[1].value.startswith("Tên tập thể") else "ca_nhan"
+            elif kind and isinstance(first, int):
+                if kind == "tap_the":
+                    values = [f"Tập thể {folder.name[:3]}", "Đơn vị", "Thành tích", ""]
+                elif folder.name.startswith(f"{count + 1:02d}-") and first > 0:
+                    continue  # the provincial row: one collective only
+                else:
+                    values = [f"Người {folder.name[:4]}-{first}", "Nam", 1980, "Chức vụ", "Đơn vị", "Thành tích", ""]
+                for j, v in enumerate(values, 2):
+                    ws.cell(row=row[0].row, column=j, value=v)
+            elif first is not None:
+                kind = None
+        wb.save(lists / f"{folder.name}.xlsx")
+    intake = best_of(AWARD_CHILD.format(root=str(ROOT), work=INTAKE.format(config=str(config), lists=str(lists),
+                                                                           out=str(tmp / "intake"))))
+    return {"units": count, "packs": packs, "intake": intake}
+
+
 def sizes(counts: list[int], tmp: Path) -> list[dict]:
     rows = []
     for count in counts:
@@ -165,6 +233,7 @@ def main() -> None:
         w = warm(n_warm)
         s = sizes(counts, tmp)
         p = pdfs(n_pdf, tmp / "pdf") if not args.quick else None
+        award = award_cycle(5 if args.quick else 200, tmp)
     lines = [
         "# Benchmarks",
         "",
@@ -185,6 +254,11 @@ def main() -> None:
         a, b = s[-2], s[-1]
         ratio = b["seconds"] / a["seconds"]
         lines.append(f"| growth {a['units']:,} → {b['units']:,} units (×{b['units'] // a['units']}) | ×{ratio:.1f} in time | ≤ ×12, 10,000 units ≤ 5 s, < 500 MB |")
+    pk, ik = award["packs"], award["intake"]
+    lines.append(f"| packs for {award['units']} units (`--packs`: 4 files each), best of 3 | {pk['seconds']:.2f} s, "
+                 f"peak {pk['peak_mb']:.0f} MB | ≤ 10 s |")
+    lines.append(f"| intake of {award['units']} lists of 10 rows (`--intake`), best of 3 | {ik['seconds']:.2f} s, "
+                 f"peak {ik['peak_mb']:.0f} MB | ≤ 3 s, < 300 MB |")
     if p:
         lines.append(f"| both PDFs, cold (a fresh LibreOffice each time), median of {n_pdf} | {p['cold']:.2f} s | ≤ 4 s |")
         if p["warm"] is not None:

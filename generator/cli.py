@@ -32,6 +32,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="in từng đoạn của mẫu kèm tên kiểu và thẻ (để so sánh thay đổi)")
     p.add_argument("--new-plan", type=Path, metavar="DIR",
                    help="chép tệp cấu hình và các mẫu sang thư mục DIR để làm kế hoạch mới")
+    p.add_argument("--packs", action="store_true",
+                   help="tạo bộ hồ sơ đề nghị khen thưởng cho từng đơn vị (output/ho_so/)")
+    p.add_argument("--intake", type=Path, metavar="DIR",
+                   help="kiểm tra các danh sách đề nghị đơn vị gửi về trong thư mục DIR, so với số lượng phân bổ")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
     p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
@@ -111,6 +115,25 @@ def run(args: argparse.Namespace) -> int:
         findings = check_templates(args.config, args.check_template, args.templates)
         print(report(findings))
         return 1 if any(f.severity == LOI for f in findings) else 0
+    if args.packs:
+        from .main import build_group
+
+        result = build_group(args.config, args.output, "packs", args.templates)
+        print(f"Đã ghi {len(result.written)} tệp hồ sơ của {len(result.allocation.rows) + 1} đơn vị vào "
+              f"{args.output / 'ho_so'}.")
+        return 0
+    if args.intake:
+        from .config import load_plan
+        from .intake import run, table_text
+
+        result = run(load_plan(args.config), args.intake, args.output)
+        print(table_text(result.table))
+        for problem in result.problems:
+            print("LỖI: " + problem.line())
+        print("Đã ghi:")
+        for path in result.written:
+            print(f"  {path}")
+        return 1 if result.problems else 0
     if args.serve:
         from .web.app import serve
 

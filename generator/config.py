@@ -18,9 +18,11 @@ import yaml
 from .formatting import thousands
 from .exceptions import ConfigError, Problem
 from .model import (
+    Column,
     DocumentInfo,
     DocumentRef,
     MonthYear,
+    Nominations,
     Plan,
     PlanDate,
     ProvincialRow,
@@ -294,7 +296,7 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
     top = r.mapping(root, "", (
         "document", "conclusion", "implements", "schedule", "quotas",
         "provincial_row", "signer", "recipients", "units",
-    ), ("fields", "templates"))
+    ), ("fields", "templates", "nominations"))
     plan_parts = {}
     if top is not None:
         plan_parts = dict(
@@ -309,6 +311,7 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
             units=r.get(top, "units", "", lambda n, f: _units(r, n, f)),
             fields=r.get(top, "fields", "", lambda n, f: _fields(r, n, f), default={}),
             templates=r.get(top, "templates", "", r.text, default=None),
+            nominations=r.get(top, "nominations", "", lambda n, f: _nominations(r, n, f), default=None),
         )
     if r.problems:
         raise ConfigError(source, r.problems)
@@ -347,6 +350,52 @@ def _fields(r: _Reader, node: yaml.Node, field: str) -> dict | None:
         else:
             out[name] = r.text(value_node, path)
     return out
+
+
+def _columns(r: _Reader, node: yaml.Node, field: str) -> tuple[Column, ...] | None:
+    items = r.sequence(node, field)
+    if items is None:
+        return None
+    if not items:
+        r.fail(node, field, "cần ít nhất một cột.")
+        return None
+    out, seen = [], set()
+    for i, item in enumerate(items, 1):
+        text = r.text(item, f"{field}[{i}]")
+        if text is None:
+            continue
+        name = text.rstrip("*").strip()
+        if normal_name(name) in seen or normal_name(name) == "stt":
+            r.fail(item, f"{field}[{i}]", f'cột "{name}" đã có (cột STT chương trình tự thêm).')
+            continue
+        seen.add(normal_name(name))
+        out.append(Column(name, text.endswith("*")))
+    return tuple(out)
+
+
+def _nominations(r: _Reader, node: yaml.Node, field: str) -> Nominations | None:
+    v = r.mapping(node, field, ("award", "addressee", "unit_parent", "collective_columns", "individual_columns"),
+                  ("choices",))
+    if v is None:
+        return None
+    choices: dict = {}
+    if "choices" in v:
+        c = r.mapping(v["choices"], f"{field}.choices", (), tuple(k.value for k, _ in v["choices"].value)
+                      if isinstance(v["choices"], yaml.MappingNode) else ())
+        for name, values in (c or {}).items():
+            items = r.sequence(values, f"{field}.choices.{name}")
+            texts = tuple(t for t in (r.text(x, f"{field}.choices.{name}") for x in items or ()) if t)
+            if items is not None and not texts:
+                r.fail(values, f"{field}.choices.{name}", "cần ít nhất một giá trị để chọn.")
+            choices[_tidy(name)] = texts
+    return Nominations(
+        award=r.get(v, "award", field, r.text),
+        addressee=r.get(v, "addressee", field, r.text),
+        unit_parent=r.get(v, "unit_parent", field, r.text),
+        collective_columns=r.get(v, "collective_columns", field, lambda n, f: _columns(r, n, f)),
+        individual_columns=r.get(v, "individual_columns", field, lambda n, f: _columns(r, n, f)),
+        choices=choices,
+    )
 
 
 def _document(r: _Reader, node: yaml.Node, field: str) -> DocumentInfo | None:

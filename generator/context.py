@@ -14,6 +14,10 @@ def _plain(value: Any) -> Any:
     """Typed records to plain dicts, all the way down, so templates see only data."""
     if hasattr(value, "_asdict"):
         return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -52,3 +56,34 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
         "recipients": recipients,
         "fields": dict(plan.fields),
     }
+
+
+def units_of(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
+    """Each unit of the annex and the provincial row, as the packs and the intake see them: the
+    provincial row may send one collective or one individual, never both."""
+    units = [{"stt": r.stt, "name": r.name, "members": r.members, "collectives": r.collectives,
+              "individuals": r.individuals, "provincial": False} for r in allocation.rows]
+    p = plan.provincial_row
+    units.append({"stt": len(units) + 1, "name": p.name, "members": None, "collectives": p.awards,
+                  "individuals": p.awards, "provincial": True})
+    return units
+
+
+def packs(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
+    """One context per unit: its pack (Tờ trình, list, minutes, one summary page per slot)."""
+    if plan.nominations is None:
+        from .exceptions import ConfigError, Problem
+
+        raise ConfigError("cấu hình", [Problem("nominations", "thiếu mục nominations: các giá trị của hồ sơ đề "
+                                                            "nghị khen thưởng (xem config/plan.yaml của dự án).")])
+    base = build(plan, allocation)
+    nominations = _plain(plan.nominations)
+    out = []
+    for unit in units_of(plan, allocation):
+        if unit["provincial"]:
+            slots = [{"kind": "ca_hai", "n": 1, "of": 1}]
+        else:
+            slots = ([{"kind": "tap_the", "n": i, "of": unit["collectives"]} for i in range(1, unit["collectives"] + 1)]
+                     + [{"kind": "ca_nhan", "n": i, "of": unit["individuals"]} for i in range(1, unit["individuals"] + 1)])
+        out.append({**base, "nominations": nominations, "unit": unit, "slots": slots})
+    return out

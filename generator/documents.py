@@ -32,9 +32,18 @@ class Kind(NamedTuple):
     group: str = "plan"  # the documents one command builds together: `python build_docs.py` builds "plan"
 
 
+PACK = "ho_so/{stt:02d}-{name}/"  # output/ho_so/04-LĐLĐ huyện Đình Lập/…
+
 KINDS: tuple[Kind, ...] = (
     Kind("ke_hoach", "Kế hoạch", "ke_hoach.docx", context.build, "ke_hoach.docx"),
     Kind("phu_luc", "Phụ lục", "phu_luc.docx", context.build, "phu_luc.docx"),
+    # The units' nomination packs (python build_docs.py --packs).
+    Kind("to_trinh", "Tờ trình đề nghị khen thưởng", "to_trinh.docx", context.packs, PACK + "to_trinh.docx",
+         PER_UNIT, "packs"),
+    Kind("danh_sach", "Danh sách đề nghị (Excel)", "danh_sach.xlsx", context.packs, PACK + "danh_sach.xlsx",
+         PER_UNIT, "packs"),
+    Kind("bien_ban", "Biên bản họp xét", "bien_ban.docx", context.packs, PACK + "bien_ban.docx", PER_UNIT, "packs"),
+    Kind("tom_tat", "Bản tóm tắt thành tích", "tom_tat.docx", context.packs, PACK + "tom_tat.docx", PER_UNIT, "packs"),
 )
 
 

@@ -92,6 +92,21 @@ class RecipientGroup(NamedTuple):
     note: str | None = None
 
 
+class Column(NamedTuple):
+    name: str
+    required: bool
+
+
+class Nominations(NamedTuple):
+    """What the units' packs and the intake of their lists need: the office's own values."""
+    award: str
+    addressee: str
+    unit_parent: str
+    collective_columns: tuple[Column, ...]
+    individual_columns: tuple[Column, ...]
+    choices: dict  # column name -> tuple of the values it may take
+
+
 class Plan(NamedTuple):
     document: DocumentInfo
     conclusion: DocumentRef
@@ -104,4 +119,5 @@ class Plan(NamedTuple):
     units: tuple[Unit, ...]
     fields: dict = {}  # name -> str, int or datetime.date: free values for the templates' wording
     templates: str | None = None  # the templates' folder, relative to the config file
+    nominations: Nominations | None = None
     warnings: tuple[Problem, ...] = ()

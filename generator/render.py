@@ -55,10 +55,11 @@ def _strict(fn):
     return wrapper
 
 
-def make_env() -> SandboxedEnvironment:
+def make_env(autoescape: bool = True) -> SandboxedEnvironment:
     """Config values are data: sandboxed, XML-escaped (with docxtpl's default a `&` in a name
-    silently deletes table rows) and strict about undefined names."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    silently deletes table rows) and strict about undefined names. A spreadsheet's cells are
+    filled without the escaping: openpyxl escapes what it writes."""
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
     env.filters.update({name: _strict(fn) for name, fn in {
         "thousands": formatting.thousands,
         "two_digits": formatting.two_digits,

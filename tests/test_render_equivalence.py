@@ -8,10 +8,10 @@ from generator import context, quotas
 from generator.config import load_plan
 from generator.main import TEMPLATES_DIR, issued_at, render_documents
 from generator.output import normalize_docx
-from generator.documents import KINDS
+from generator.documents import of_group
 from generator.render import make_env
 
-TEMPLATES = tuple(k.template for k in KINDS)
+TEMPLATES = tuple(k.template for k in of_group("plan"))
 
 from .conftest import SHIPPED_CONFIG
 

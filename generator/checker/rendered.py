@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..pdf import find_soffice, to_pdf_bytes
-from .docmodel import is_typed_rule
+from .docmodel import is_punctuation, is_typed_rule
 
 
 def available() -> bool:
@@ -66,8 +66,9 @@ class Rendering:
             if len(lines) < 2 or float(block.get("xMax")) - float(block.get("xMin")) < 0.6 * (right - left):
                 continue
             words = [w.text for w in lines[-1].findall("x:word", ns)]
-            # A typed rule line (underscores under the motto) is a drawn line, not a word.
-            if len(words) == 1 and len(words[0]) > 1 and not is_typed_rule(words[0]):
+            # A typed rule line (underscores under the motto) is a drawn line, and a fill-in line
+            # of dots («………») is punctuation: neither is a word.
+            if len(words) == 1 and len(words[0]) > 1 and not is_typed_rule(words[0]) and not is_punctuation(words[0]):
                 prev = " ".join(w.text for w in lines[-2].findall("x:word", ns))
                 found.append(f"… {prev[-30:]} / {words[0]}")
         return found

@@ -1,158 +1,14 @@
 """«Nhập từ bảng tính»: member counts from an .xlsx or .csv, matched to the config's units.
-
-A spreadsheet is read within fixed bounds, whatever it claims: a few KB of .xlsx can declare a
-million rows (`<dimension ref="A1:ZZZ1048576">`) or hold one row of twenty million cells, and a
-reader that trusts either fills the machine's memory. So the sheet is first streamed once with
-lxml (constant memory, stopping at the first bound passed), and only then handed to openpyxl's
-read-only reader with its declared dimension reset. Every decoder or parser error becomes a
-Vietnamese message.
-"""
+The sheet itself is read within bounds by sheets.py."""
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import posixpath
-import re
 import unicodedata
-import zipfile
-
-from lxml import etree
 
 from ..config import MAX_MEMBERS, normal_name, whole_number
-from ..exceptions import GeneratorError
 from ..formatting import thousands
+from ..sheets import MAX_CELLS, SheetError, rows as sheet_rows  # noqa: F401  (MAX_CELLS for the tests)
 
-MAX_ROWS, MAX_COLS = 5000, 50
-MAX_CELLS = 250_000  # <c> elements streamed in all, with a value or not (rows are freed as they pass)
-MAX_STRINGS = 250_000  # shared strings
-MAX_UNZIPPED = 100 * 1024 * 1024
-
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-class ImportError_(GeneratorError):
-    pass
-
-
-def _bounds() -> str:
-    return f"{thousands(MAX_ROWS)} dòng × {MAX_COLS} cột"
-
-
-def _column(ref: str) -> int:
-    n = 0
-    for ch in re.match(r"[A-Z]*", ref).group(0):
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _first_sheet(z: zipfile.ZipFile) -> str:
-    workbook = etree.fromstring(z.read("xl/workbook.xml"))
-    sheet = workbook.find(f"{{{SHEET_NS}}}sheets/{{{SHEET_NS}}}sheet")
-    rid = sheet.get(f"{{{REL_NS}}}id")
-    rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target") for r in rels.iterfind(f"{{{PKG_REL_NS}}}Relationship") if r.get("Id") == rid)
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-
-
-def _stream(z: zipfile.ZipFile, name: str, *tags: str):
-    """Each element of these tags in a part, freed (with what came before it) once looked at:
-    memory stays constant however many there are."""
-    with z.open(name) as fh:
-        for _, el in etree.iterparse(fh, events=("end",), tag=[f"{{{SHEET_NS}}}{t}" for t in tags], huge_tree=False):
-            yield el
-            el.clear()
-            while el.getprevious() is not None:
-                del el.getparent()[0]
-
-
-def _scan_xlsx(data: bytes) -> None:
-    """Refuse, with the reason, a workbook that is larger than the bounds in any way."""
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
-            raise ImportError_(f"tệp .xlsx giải nén ra hơn {MAX_UNZIPPED // 1024 // 1024} MB; "
-                               "chỉ nhận bảng tính nhỏ (danh sách đơn vị và số đoàn viên).")
-        if "xl/sharedStrings.xml" in z.namelist():
-            for count, _ in enumerate(_stream(z, "xl/sharedStrings.xml", "si"), 1):
-                if count > MAX_STRINGS:
-                    raise ImportError_(f"bảng tính có hơn {thousands(MAX_STRINGS)} chuỗi chữ; quá lớn để nhập.")
-        cells = 0
-        for cell in _stream(z, _first_sheet(z), "c", "row"):
-            if cell.tag == f"{{{SHEET_NS}}}row":
-                continue
-            cells += 1
-            if cells > MAX_CELLS:
-                raise ImportError_(f"bảng tính có hơn {thousands(MAX_CELLS)} ô; chỉ đọc tối đa {_bounds()}.")
-            if len(cell):  # a value (<v>, <is>, <f>), not just formatting
-                ref = cell.get("r", "")
-                row = int(re.sub(r"[A-Z]", "", ref) or 0)
-                if _column(ref) > MAX_COLS or row > MAX_ROWS:
-                    raise ImportError_(f"ô {ref} nằm ngoài vùng đọc được; chỉ đọc tối đa {_bounds()} "
-                                       "ở trang tính đầu tiên.")
-    except ImportError_:
-        raise
-    except (zipfile.BadZipFile, KeyError, StopIteration, etree.XMLSyntaxError, ValueError, OSError,
-            AttributeError, EOFError, zipfile.LargeZipFile) as err:
-        raise ImportError_(f"không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel): {err}") from None
-
-
-def _rows_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    _scan_xlsx(data)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # never the dimension the file declares
-        rows = [list(r) for r in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS, values_only=True)]
-        wb.close()
-    except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportError_(f"không đọc được tệp .xlsx: {err}") from None
-    return rows
-
-
-def _decode(data: bytes) -> str:
-    """Text of a CSV: by its BOM (UTF-8, UTF-16), by the zero bytes of UTF-16 without one, else
-    strict UTF-8, else Windows-1258 (Excel's «CSV» on a Vietnamese Windows); never a decoding
-    that silently turns letters into others."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    head = data[:4096]
-    if head.count(b"\0") > len(head) // 4:
-        return data.decode("utf-16-le" if head[1::2].count(b"\0") > head[0::2].count(b"\0") else "utf-16-be")
-    for encoding in ("utf-8", "cp1258"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportError_("không nhận ra bảng mã của tệp .csv; trong Excel chọn Lưu thành «CSV UTF-8».")
-
-
-def _rows_csv(data: bytes) -> list[list]:
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as err:
-        raise ImportError_(f"tệp .csv hỏng bảng mã ({err.reason}); trong Excel chọn Lưu thành «CSV UTF-8».") from None
-    if "\0" in text:
-        raise ImportError_("tệp .csv có ký tự rỗng (NUL): không phải tệp chữ; lưu lại thành «CSV UTF-8».")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:  # one column, or a single line: no delimiter to find
-        dialect = csv.excel
-    try:
-        rows = []
-        for row in csv.reader(io.StringIO(text), dialect):
-            rows.append(row[:MAX_COLS])
-            if len(rows) >= MAX_ROWS:
-                break
-        return rows
-    except csv.Error as err:
-        raise ImportError_(f"không đọc được tệp .csv: {err}.") from None
+ImportError_ = SheetError  # the page's name for it
 
 
 def _count(value) -> int | str:
@@ -172,15 +28,9 @@ def _count(value) -> int | str:
 
 def read(filename: str, data: bytes) -> list[tuple[str, int | str]]:
     """(name, count or the reason the count is refused) for every row that has a name."""
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        rows = _rows_xlsx(data)
-    elif lower.endswith(".csv"):
-        rows = _rows_csv(data)
-    else:
-        raise ImportError_("chỉ nhận tệp .xlsx hoặc .csv.")
+    rows = sheet_rows(filename, data)
     if rows and max(len(r) for r in rows) < 2:
-        raise ImportError_("bảng tính chỉ có một cột; cần hai cột: tên đơn vị và số đoàn viên.")
+        raise SheetError("bảng tính chỉ có một cột; cần hai cột: tên đơn vị và số đoàn viên.")
     name_col, count_col, start = 0, 1, 0
     for i, row in enumerate(rows[:10]):
         cells = [normal_name(str(c or "")) for c in row]
@@ -197,7 +47,7 @@ def read(filename: str, data: bytes) -> list[tuple[str, int | str]]:
         if name:
             out.append((name, _count(row[count_col])))
     if not out:
-        raise ImportError_("không tìm thấy dòng nào có tên đơn vị và số đoàn viên.")
+        raise SheetError("không tìm thấy dòng nào có tên đơn vị và số đoàn viên.")
     return out
 
 

@@ -1,0 +1,354 @@
+"""Intake of the lists the units send back, checked against the allocation of the same config.
+
+A list is the pack's own workbook filled in Excel or LibreOffice, or an .xlsx or .csv typed by
+hand with the same columns. The unit is found from the sheet's «Đơn vị:» line (the file's or
+its folder's name is only a fallback); each section is found by its header row, the columns the
+config names. Every problem is one Vietnamese line naming the file, the sheet, the row as the
+sheet numbers it, and the column.
+
+A unit whose list has any problem contributes nothing to the consolidated list, but what was
+accepted from it before stays until a good file replaces it: the accepted rows are kept per
+unit in output/tiep_nhan.json, so running intake again after one unit resubmits changes that
+unit's rows alone. Everything is written all or nothing.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import quotas, sheets
+from .config import normal_name
+from .context import units_of
+from .model import Plan
+from .output import write_all
+
+MAX_FILE = 5 * 1024 * 1024
+STATE = "tiep_nhan.json"
+CONSOLIDATED, ERRORS = "tong_hop_de_nghi.xlsx", "loi_tiep_nhan.xlsx"
+KINDS = {"tap_the": "collective_columns", "ca_nhan": "individual_columns"}
+LABEL = {"tap_the": "tập thể", "ca_nhan": "cá nhân"}
+DU, THIEU, VUOT, LOI, CHUA_NOP = "đủ", "thiếu", "vượt", "có lỗi", "chưa nộp"
+
+
+class Problem(NamedTuple):
+    file: str
+    sheet: str
+    row: int | None
+    column: str  # "C (Giới tính)", or "" for the whole file
+    message: str
+    over_quota: bool = False
+
+    def line(self) -> str:
+        where = ", ".join(x for x in (self.sheet and f"trang «{self.sheet}»", self.row and f"dòng {self.row}",
+                                      self.column and f"cột {self.column}") if x)
+        return f"{self.file}{': ' + where if where else ''}: {self.message}"
+
+
+class Nominee(NamedTuple):
+    kind: str  # "tap_the" or "ca_nhan"
+    values: dict[str, str]  # column name (as the config writes it) -> text
+    row: int
+
+
+class Parsed(NamedTuple):
+    file: str
+    sheet: str
+    unit: str | None  # as the sheet (or the file name) gives it
+    nominees: list[Nominee]
+    problems: list[Problem]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", " ".join(str(value).split()))
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
+
+
+def parse(name: str, data: bytes, plan: Plan) -> Parsed:
+    """One returned list: its unit, its nominees, and what is wrong with it."""
+    nom = plan.nominations
+    if len(data) > MAX_FILE:
+        return Parsed(name, "", None, [], [Problem(name, "", None, "", f"tệp lớn hơn {MAX_FILE // 1024 // 1024} MB; "
+                                                   "danh sách đề nghị chỉ cần vài chục dòng.")])
+    try:
+        sheet, rows = sheets.read(name, data)
+    except sheets.SheetError as err:
+        return Parsed(name, "", None, [], [Problem(name, "", None, "", str(err))])
+    problems: list[Problem] = []
+    unit = None
+    for i, row in enumerate(rows[:15], 1):
+        for cell in row:
+            m = re.match(r"(?i)\s*đơn vị\s*:\s*(.+)", _text(cell))
+            if m:
+                unit = m.group(1).strip()
+                break
+        if unit:
+            break
+    headers = {kind: ["stt"] + [normal_name(c.name) for c in getattr(nom, cols)] for kind, cols in KINDS.items()}
+    nominees: list[Nominee] = []
+    kind, columns = None, {}
+    for i, row in enumerate(rows, 1):
+        cells = [_text(c) for c in row]
+        names = [normal_name(c.rstrip("*")) for c in cells]
+        filled = [c for c in names if c]
+        matched = next((k for k, h in headers.items() if filled and filled[0] == "stt" and sorted(filled) == sorted(h)), None)
+        if matched:
+            kind = matched
+            config_cols = getattr(nom, KINDS[kind])
+            columns = {c.name: names.index(normal_name(c.name)) for c in config_cols}
+            continue
+        if filled and filled[0] == "stt":
+            problems.append(Problem(name, sheet, i, "", "dòng tiêu đề cột không khớp các cột của danh sách mẫu: "
+                                    f"cần «{', '.join(headers['tap_the'])}» hoặc «{', '.join(headers['ca_nhan'])}»."))
+            kind = None
+            continue
+        if kind is None:
+            continue
+        first = cells[0] if cells else ""
+        if first and not re.fullmatch(r"\d+", first):
+            kind = None  # the section ended: the next heading, the signatures
+            continue
+        values = {c: (cells[j] if j < len(cells) else "") for c, j in columns.items()}
+        if any(values.values()):
+            nominees.append(Nominee(kind, values, i))
+    return Parsed(name, sheet, unit, nominees, problems)
+
+
+def _check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
+    """Required cells, choices, Ông/Bà against Giới tính, and the counts against the quota."""
+    nom = plan.nominations
+    out: list[Problem] = []
+    choices = {normal_name(k): {normal_name(v): v for v in vals} for k, vals in nom.choices.items()}
+    for n in p.nominees:
+        cols = getattr(nom, KINDS[n.kind])
+        for j, c in enumerate(cols, 1):
+            value = n.values.get(c.name, "")
+            where = f"{_letter(j)} ({c.name})"
+            if c.required and not value:
+                out.append(Problem(p.file, p.sheet, n.row, where, f"chưa điền «{c.name}» ({LABEL[n.kind]})."))
+            allowed = choices.get(normal_name(c.name))
+            if value and allowed and normal_name(value) not in allowed:
+                out.append(Problem(p.file, p.sheet, n.row, where, f"«{value}» không có trong danh sách chọn: "
+                                   f"{', '.join(allowed.values())}."))
+        gender = next((n.values[c.name] for c in cols if normal_name(c.name) == "giới tính"), "")
+        address_col = next(((j, c) for j, c in enumerate(cols, 1) if normal_name(c.name) == "ông/bà"), None)
+        if gender and address_col and n.values.get(address_col[1].name):
+            address = n.values[address_col[1].name]
+            expected = {"nam": "ông", "nữ": "bà"}.get(normal_name(gender))
+            if expected and normal_name(address) != expected:
+                out.append(Problem(p.file, p.sheet, n.row, f"{_letter(address_col[0])} ({address_col[1].name})",
+                                   f"«{address}» không khớp Giới tính «{gender}»."))
+    counts = {k: [n for n in p.nominees if n.kind == k] for k in KINDS}
+    if unit["provincial"]:
+        if len(p.nominees) > 1:
+            out.append(Problem(p.file, p.sheet, p.nominees[1].row, "", "vượt số lượng: "
+                               f"{unit['name']} chỉ được đề nghị 01 tập thể hoặc 01 cá nhân, danh sách có "
+                               f"{len(counts['tap_the'])} tập thể và {len(counts['ca_nhan'])} cá nhân.", over_quota=True))
+    else:
+        for kind, quota in (("tap_the", unit["collectives"]), ("ca_nhan", unit["individuals"])):
+            if len(counts[kind]) > quota:
+                out.append(Problem(p.file, p.sheet, counts[kind][quota].row, "", f"vượt số lượng: {len(counts[kind])} "
+                                   f"{LABEL[kind]}, được phân bổ {quota:02d}.", over_quota=True))
+    return out
+
+
+class Result(NamedTuple):
+    table: list[dict]  # per unit: stt, name, collectives x/quota, individuals y/quota, status, file
+    problems: list[Problem]
+    accepted: dict  # unit name -> {"file", "tap_the": [values], "ca_nhan": [values]}
+    written: list[Path]
+
+
+def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
+    from .exceptions import GeneratorError
+
+    if plan.nominations is None:
+        raise GeneratorError("tệp cấu hình thiếu mục nominations (các cột của danh sách đề nghị).")
+    if not folder.is_dir():
+        raise GeneratorError(f"không tìm thấy thư mục {folder} chứa danh sách các đơn vị gửi về.")
+    allocation = quotas.allocate(plan)
+    units = units_of(plan, allocation)
+    by_key = {normal_name(u["name"]): u for u in units}
+    previous = _load_state(out_dir)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".csv")
+                   and not p.name.startswith(("~$", ".")))
+    parsed: list[tuple[Parsed, dict | None]] = []
+    problems: list[Problem] = []
+    for path in files:
+        shown = path.relative_to(folder).as_posix()
+        p = parse(shown, path.read_bytes(), plan)
+        unit = by_key.get(normal_name(p.unit)) if p.unit else None
+        if unit is None and not p.unit:
+            for guess in (path.stem, path.parent.name):  # the file's or its folder's name, as packs name them
+                unit = by_key.get(normal_name(re.sub(r"^\d+\s*[-_.]\s*", "", guess)))
+                if unit:
+                    break
+        if unit is None and not p.problems:  # an unreadable file says only that
+            why = (f"đơn vị «{p.unit}» không có trong Phụ lục của kế hoạch" if p.unit else
+                   "không thấy dòng «Đơn vị: …» và tên tệp không trùng tên đơn vị nào")
+            p.problems.append(Problem(shown, p.sheet, None, "", why + "; kiểm tra lại tên đơn vị."))
+        elif not p.problems:
+            p.problems.extend(_check_rows(p, unit, plan))
+        parsed.append((p, unit))
+    # Two files for one unit: neither is taken, the office asks which one counts.
+    seen: dict[str, list[Parsed]] = {}
+    for p, unit in parsed:
+        if unit is not None:
+            seen.setdefault(unit["name"], []).append(p)
+    for name, ps in seen.items():
+        if len(ps) > 1:
+            for p in ps:
+                others = ", ".join(q.file for q in ps if q is not p)
+                p.problems.append(Problem(p.file, p.sheet, None, "", f"{name} có hai tệp danh sách (cùng với {others}); "
+                                          "giữ lại một tệp rồi chạy lại."))
+    # The same person proposed by two units.
+    persons: dict[str, list[tuple[str, Parsed | None, Nominee | None]]] = {}
+    first_col = plan.nominations.individual_columns[0].name
+    fresh = {unit["name"] for _, unit in parsed if unit is not None}
+    for p, unit in parsed:
+        if unit is not None:
+            for n in p.nominees:
+                if n.kind == "ca_nhan" and n.values.get(first_col):
+                    persons.setdefault(normal_name(n.values[first_col]), []).append((unit["name"], p, n))
+    for name, entry in previous.items():
+        if name not in fresh:
+            for values in entry.get("ca_nhan", []):
+                if values.get(first_col):
+                    persons.setdefault(normal_name(values[first_col]), []).append((name, None, None))
+    for key, entries in persons.items():
+        if len({u for u, _, _ in entries}) > 1:
+            for u, p, n in entries:
+                if p is not None:
+                    others = ", ".join(sorted({v for v, _, _ in entries if v != u}))
+                    p.problems.append(Problem(p.file, p.sheet, n.row, f"{_letter(1)} ({first_col})",
+                                              f"«{n.values[first_col]}» cũng được {others} đề nghị; mỗi người chỉ "
+                                              "được một đơn vị đề nghị."))
+    accepted = {name: entry for name, entry in previous.items() if name in {u["name"] for u in units}}
+    status: dict[str, tuple[str, str]] = {}
+    for p, unit in parsed:
+        problems.extend(p.problems)
+        if unit is None:
+            continue
+        if p.problems:
+            over = all(x.over_quota for x in p.problems)
+            status[unit["name"]] = (VUOT if over else LOI, p.file)
+        elif unit["name"] not in {n for n, ps in seen.items() if len(ps) > 1}:
+            accepted[unit["name"]] = {"file": p.file, **{k: [n.values for n in p.nominees if n.kind == k] for k in KINDS}}
+    sent = {unit["name"]: p for p, unit in parsed if unit is not None}
+    table = []
+    for u in units:
+        got = accepted.get(u["name"])
+        if u["name"] in sent:  # what the unit sent this time, accepted or not: «cá nhân 2/1» says why
+            c, i = (sum(n.kind == k for n in sent[u["name"]].nominees) for k in ("tap_the", "ca_nhan"))
+        else:
+            c = len(got["tap_the"]) if got else 0
+            i = len(got["ca_nhan"]) if got else 0
+        if u["name"] in status:
+            state, file = status[u["name"]]
+        elif got is None:
+            state, file = CHUA_NOP, ""
+        else:
+            full = (c + i == 1) if u["provincial"] else (c == u["collectives"] and i == u["individuals"])
+            state, file = (DU if full else THIEU), got["file"]
+        table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
+                      "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
+                      "individuals_quota": u["individuals"], "status": state, "file": file})
+    outputs = {
+        STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        CONSOLIDATED: _consolidated(plan, units, accepted, table),
+        ERRORS: _errors(problems),
+    }
+    written = write_all(out_dir, outputs)
+    return Result(table, problems, accepted, written)
+
+
+def _load_state(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _book():
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb, Font(bold=True)
+
+
+def _save(wb) -> bytes:
+    import datetime as dt
+
+    from .workbook import _fixed
+
+    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed(buf.getvalue(), dt.datetime(2000, 1, 1))
+
+
+def _consolidated(plan: Plan, units: list[dict], accepted: dict, table: list[dict]) -> bytes:
+    wb, bold = _book()
+    nom = plan.nominations
+    for kind, title in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
+        ws = wb.create_sheet(title)
+        cols = [c.name for c in getattr(nom, KINDS[kind])]
+        ws.append(["STT", "Đơn vị đề nghị", *cols])
+        n = 0
+        for u in units:
+            for values in accepted.get(u["name"], {}).get(kind, []):
+                n += 1
+                ws.append([n, u["name"], *[values.get(c, "") for c in cols]])
+        for cell in ws[1]:
+            cell.font = bold
+    ws = wb.create_sheet("Tình hình")
+    ws.append(["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
+    for r in table:
+        ws.append(_status_cells(r))
+    for cell in ws[1]:
+        cell.font = bold
+    return _save(wb)
+
+
+def _status_cells(r: dict) -> list:
+    if r["provincial"]:
+        return [r["stt"], r["name"], f"{r['collectives']}", f"{r['individuals']} (01 tập thể hoặc 01 cá nhân)",
+                r["status"], r["file"]]
+    return [r["stt"], r["name"], f"{r['collectives']}/{r['collectives_quota']}",
+            f"{r['individuals']}/{r['individuals_quota']}", r["status"], r["file"]]
+
+
+def _errors(problems: list[Problem]) -> bytes:
+    wb, bold = _book()
+    ws = wb.create_sheet("Lỗi")
+    ws.append(["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+    for p in problems:
+        ws.append([p.file, p.sheet, p.row, p.column, p.message])
+    for cell in ws[1]:
+        cell.font = bold
+    return _save(wb)
+
+
+def table_text(table: list[dict]) -> str:
+    width = max(len(r["name"]) for r in table)
+    lines = [f"{'STT':>3}  {'Đơn vị':<{width}}  {'Tập thể':>7}  {'Cá nhân':>7}  Tình trạng"]
+    for r in table:
+        c, i = _status_cells(r)[2:4]
+        lines.append(f"{r['stt']:>3}  {r['name']:<{width}}  {c:>7}  {i.split(' ')[0]:>7}  {r['status']}"
+                     + (f"  ({r['file']})" if r["file"] else ""))
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""The units' lists as Excel workbooks: filled from templates/danh_sach.xlsx for the packs, and
+read back, as the units return them, by the intake.
+
+The template holds the wording (title, sections, the instructions sheet) and is edited in Excel.
+This module fills its `{{ … }}` cells, and at each of its two marker cells (`<<tap_the>>`,
+`<<ca_nhan>>`) writes the columns the config names and exactly as many rows as the unit may
+propose. Dropdowns are plain list validations, which Excel and LibreOffice both keep on save
+(openpyxl drops the x14 extension kind). The sheet is protected with no password: the headers
+cannot be changed by mistake, the rows to fill are unlocked.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .exceptions import TemplateError
+from .output import FIXED_ZIP_TIME
+
+MARKERS = {"<<tap_the>>": "collective_columns", "<<ca_nhan>>": "individual_columns"}
+
+
+@lru_cache(maxsize=1)
+def _env():
+    from .render import make_env
+
+    return make_env(autoescape=False)
+
+
+@lru_cache(maxsize=256)
+def _cell_template(source: str):
+    # The same few cells are filled for every unit: each compiled once, not once per unit.
+    return _env().from_string(source)
+
+
+def header(columns) -> list[str]:
+    """The header row of a section: STT, then the config's columns, a required one with its «*»."""
+    return ["STT"] + [c["name"] + ("*" if c["required"] else "") for c in columns]
+
+
+def _column_letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    try:
+        wb = load_workbook(template)
+    except FileNotFoundError:
+        raise TemplateError(f"không tìm thấy mẫu {template}. Lấy lại tệp mẫu từ thư mục templates/ của dự án.") from None
+    except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
+        raise TemplateError(f"mẫu {template} không mở được như một tệp Excel .xlsx: {err}") from None
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and ("{{" in cell.value or "{%" in cell.value):
+                    try:
+                        cell.value = _cell_template(cell.value).render(ctx)
+                    except Exception as err:  # a broken tag or a name the config does not have
+                        raise TemplateError(f"mẫu {template.name}, ô {ws.title}!{cell.coordinate}: {err}") from None
+    ws = wb.worksheets[0]
+    found = {str(c.value).strip(): c.row for row in ws.iter_rows(max_col=1) for c in row if str(c.value).strip() in MARKERS}
+    if set(found) != set(MARKERS):
+        missing = ", ".join(m for m in MARKERS if m not in found)
+        raise TemplateError(f"mẫu {template.name} thiếu ô đánh dấu {missing} ở cột A của trang tính đầu: chương trình "
+                            "chèn danh sách tập thể, cá nhân vào đúng dòng đó.")
+    unit = ctx["unit"]
+    counts = {"collective_columns": unit["collectives"], "individual_columns": unit["individuals"]}
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font, bold = Font(name="Times New Roman", size=12), Font(name="Times New Roman", size=12, bold=True)
+    shade = PatternFill("solid", fgColor="EEEEEE")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    # Bottom marker first, so the rows of the one above do not move under it.
+    sections = sorted(((row, MARKERS[m]) for m, row in found.items()), reverse=True)
+    placed = []
+    for row, key in sections:
+        n = counts[key]
+        ws.insert_rows(row + 1, n)
+        placed = [(r + n if r > row else r, k, c) for r, k, c in placed] + [(row, key, n)]
+    choices = ctx["nominations"]["choices"]
+    widths: dict[int, int] = {}
+    for row, key, n in placed:
+        columns = ctx["nominations"][key]
+        for j, title in enumerate(header(columns), 1):
+            cell = ws.cell(row=row, column=j, value=title)
+            cell.font, cell.border, cell.fill = bold, box, shade
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            widths[j] = max(widths.get(j, 0), min(len(title) + 4, 45 if j > 1 else 6))
+        for i in range(1, n + 1):
+            ws.cell(row=row + i, column=1, value=i).border = box
+            ws.cell(row=row + i, column=1).font = font
+            for j in range(2, len(columns) + 2):
+                cell = ws.cell(row=row + i, column=j)
+                cell.border, cell.font, cell.alignment = box, font, wrap
+                cell.protection = Protection(locked=False)
+        for j, column in enumerate(columns, 2):
+            values = choices.get(column["name"])
+            if values and n:
+                letter = _column_letter(j)
+                dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle=column["name"],
+                                    error="Chọn một giá trị trong danh sách: " + ", ".join(values) + ".")
+                dv.add(f"{letter}{row + 1}:{letter}{row + n}")
+                ws.add_data_validation(dv)
+    for j, width in widths.items():
+        ws.column_dimensions[_column_letter(j)].width = max(width, ws.column_dimensions[_column_letter(j)].width or 0)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False  # widen a column, heighten a row
+    wb.properties.created = wb.properties.modified = issued
+    wb.properties.lastModifiedBy = wb.properties.creator = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed(buf.getvalue(), issued)
+
+
+def _fixed(data: bytes, issued) -> bytes:
+    """The same bytes for the same config: openpyxl stamps the save time into core.xml."""
+    stamp = issued.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            body = src.read(name)
+            if name == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, body)
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
+            z.writestr(info, body, compresslevel=1)  # a list is small; level 1 halves the time of a pack
+    return out.getvalue()
