@@ -15,7 +15,6 @@ import csv
 import io
 import posixpath
 import re
-import unicodedata
 import zipfile
 
 from lxml import etree

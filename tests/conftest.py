@@ -35,3 +35,22 @@ def config_copy(tmp_path) -> Path:
     target = tmp_path / "plan.yaml"
     shutil.copy(SHIPPED_CONFIG, target)
     return target
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium (Debian: chromium) thiếu; trong CI các kiểm thử trình duyệt phải chạy.")
+        pytest.skip("không có Chromium tại /usr/bin/chromium: bỏ qua kiểm thử trình duyệt")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

@@ -2,9 +2,7 @@
 the quotas of the same config. Names below are invented."""
 from __future__ import annotations
 
-import codecs
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -258,7 +256,7 @@ def test_ong_ba_must_agree_with_gioi_tinh(packs, tmp_path):
     unit = "LĐLĐ huyện Đình Lập"
     nop = tmp_path / "nop"
     nop.mkdir()
-    path = fill(out / "ho_so" / "04-LĐLĐ huyện Đình Lập" / "danh_sach.xlsx", [collective(unit)],
+    fill(out / "ho_so" / "04-LĐLĐ huyện Đình Lập" / "danh_sach.xlsx", [collective(unit)],
                 [["Bà"] + person("Nguyễn Văn An", unit, "Nam")], nop / "04.xlsx")
     (problem,) = run_intake(nop, tmp_path / "out", config).problems
     assert problem.column == "B (Ông/Bà)" and problem.message == "«Bà» không khớp Giới tính «Nam»."

@@ -381,4 +381,4 @@ def test_a_member_count_no_union_has_is_refused_with_its_line(case, capsys, type
 def test_an_invisible_character_in_a_unit_name_is_refused(case, capsys, hidden):
     case.edit("name: LĐLĐ huyện Cao Lộc", f"name: LĐLĐ huyện Cao{hidden} Lộc")
     err = case.fails(capsys)
-    assert f"units[2].name" in err and f"ký tự vô hình U+{ord(hidden):04X}" in err and "gõ lại" in err
+    assert "units[2].name" in err and f"ký tự vô hình U+{ord(hidden):04X}" in err and "gõ lại" in err

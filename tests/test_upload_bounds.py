@@ -14,7 +14,8 @@ import zipfile
 
 import pytest
 
-from generator.web.importing import MAX_CELLS, ImportError_, read
+from generator.sheets import MAX_CELLS
+from generator.web.importing import ImportError_, read
 
 from .conftest import ROOT
 

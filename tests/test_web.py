@@ -3,7 +3,6 @@ plus the security rules checked with Flask's test client."""
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import threading
@@ -16,7 +15,6 @@ from generator.web.app import create_app
 from .conftest import ROOT, SHIPPED_CONFIG
 from .docx_read import open_doc, table_rows
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -33,22 +31,6 @@ def site(tmp_path):
     yield f"http://127.0.0.1:{server.server_port}/", config, tmp_path / "output"
     server.shutdown()
     app.extensions["plan_docs"]["close"]()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium (Debian: chromium) thiếu; trong CI các kiểm thử trình duyệt phải chạy.")
-        pytest.skip("không có Chromium tại /usr/bin/chromium: bỏ qua kiểm thử trình duyệt")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

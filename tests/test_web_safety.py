@@ -15,7 +15,7 @@ from generator.web import editing
 from generator.web.app import create_app
 
 from .conftest import SHIPPED_CONFIG
-from .test_web import browser, expect_text, row  # noqa: F401  (browser is a fixture)
+from .test_web import expect_text, row
 
 
 class Server:
@@ -54,7 +54,7 @@ def server(tmp_path):
     s.stop()
 
 
-def open_page(browser, url, width=1100, height=1400):  # noqa: F811
+def open_page(browser, url, width=1100, height=1400):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(url)
@@ -67,7 +67,7 @@ def members(config, n):
 
 # -- no lost update ------------------------------------------------------------------------------
 
-def test_two_tabs_saving_in_turn_lose_neither_edit(browser, server):  # noqa: F811
+def test_two_tabs_saving_in_turn_lose_neither_edit(browser, server):
     a, b = open_page(browser, server.url), open_page(browser, server.url)
     row(a, 1).locator(".members").fill("4.500")
     row(b, 2).locator(".members").fill("4.300")
@@ -88,7 +88,7 @@ def test_two_tabs_saving_in_turn_lose_neither_edit(browser, server):  # noqa: F8
     assert members(server.config, 1) == 4500 and members(server.config, 2) == 4300
 
 
-def test_a_unit_inserted_in_an_editor_is_neither_deleted_nor_overwritten(browser, server):  # noqa: F811
+def test_a_unit_inserted_in_an_editor_is_neither_deleted_nor_overwritten(browser, server):
     page = open_page(browser, server.url)
     row(page, 3).locator(".members").fill("3.100")  # LĐLĐ huyện Lộc Bình
     text = server.config.read_text(encoding="utf-8")
@@ -107,7 +107,7 @@ def test_a_unit_inserted_in_an_editor_is_neither_deleted_nor_overwritten(browser
     assert units["LĐLĐ huyện Cao Lộc"] == 4227 and len(units) == 15
 
 
-def test_reloading_takes_the_file_as_it_is_on_disk(browser, server):  # noqa: F811
+def test_reloading_takes_the_file_as_it_is_on_disk(browser, server):
     a, b = open_page(browser, server.url), open_page(browser, server.url)
     row(a, 1).locator(".members").fill("4.500")
     a.click("#save")
@@ -285,7 +285,7 @@ def test_another_host_address_needs_allow_remote(tmp_path, capsys):
 
 # -- a page that tells the truth ---------------------------------------------------------------------
 
-def test_the_page_carries_on_after_the_server_restarts(browser, server):  # noqa: F811
+def test_the_page_carries_on_after_the_server_restarts(browser, server):
     page = open_page(browser, server.url)
     server.stop()
     row(page, 1).locator(".members").fill("4.500")
@@ -299,7 +299,7 @@ def test_the_page_carries_on_after_the_server_restarts(browser, server):  # noqa
     assert members(server.config, 1) == 4500
 
 
-def test_a_stale_reply_never_overwrites_a_newer_one(browser, server):  # noqa: F811
+def test_a_stale_reply_never_overwrites_a_newer_one(browser, server):
     page = open_page(browser, server.url)
     held = []
 
@@ -320,7 +320,7 @@ def test_a_stale_reply_never_overwrites_a_newer_one(browser, server):  # noqa: F
     expect_text(page.locator("#total-individuals"), "34")
 
 
-def test_save_and_build_stay_on_screen_at_1366_by_768(browser, server):  # noqa: F811
+def test_save_and_build_stay_on_screen_at_1366_by_768(browser, server):
     page = open_page(browser, server.url, 1366, 768)
     for button in ("#save", "#build"):
         box = page.locator(button).bounding_box()
@@ -329,7 +329,7 @@ def test_save_and_build_stay_on_screen_at_1366_by_768(browser, server):  # noqa:
     assert page.locator("#save").bounding_box()["y"] + page.locator("#save").bounding_box()["height"] <= 768
 
 
-def test_every_column_has_a_label_and_the_day_placeholder_shows(browser, server):  # noqa: F811
+def test_every_column_has_a_label_and_the_day_placeholder_shows(browser, server):
     page = open_page(browser, server.url)
     headers = page.locator("#units thead th").all_inner_texts()
     assert all(h.strip() for h in headers) and headers[5] == "Cộng"
@@ -338,7 +338,7 @@ def test_every_column_has_a_label_and_the_day_placeholder_shows(browser, server)
     assert day.evaluate("e => e.scrollWidth <= e.clientWidth")  # «để trống» is not cut off
 
 
-def test_warnings_use_the_clerks_words(browser, server):  # noqa: F811
+def test_warnings_use_the_clerks_words(browser, server):
     page = open_page(browser, server.url)
     row(page, 1).locator(".members").fill("4.469")
     warning = page.locator("#warnings li").first
@@ -346,7 +346,7 @@ def test_warnings_use_the_clerks_words(browser, server):  # noqa: F811
     assert "reports_due" not in page.locator("#warnings").inner_text()
 
 
-def test_a_server_error_shows_red_and_keeps_the_typing(browser, server, monkeypatch):  # noqa: F811
+def test_a_server_error_shows_red_and_keeps_the_typing(browser, server, monkeypatch):
     page = open_page(browser, server.url)
     monkeypatch.setattr(editing, "apply_state", lambda *_: 1 / 0)
     row(page, 2).locator(".members").fill("4.301")

@@ -6,7 +6,7 @@ import unicodedata
 
 from ..config import MAX_MEMBERS, normal_name, whole_number
 from ..formatting import thousands
-from ..sheets import MAX_CELLS, SheetError, rows as sheet_rows  # noqa: F401  (MAX_CELLS for the tests)
+from ..sheets import SheetError, rows as sheet_rows
 
 ImportError_ = SheetError  # the page's name for it
 
