@@ -172,18 +172,37 @@ class Result(NamedTuple):
 
 
 def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
+    """Check every list in `folder` and write the consolidated list, the error list and the
+    accepted rows to `out_dir`, all or nothing."""
+    table, problems, accepted = evaluate(plan, folder, _load_state(out_dir))
+    outputs = {
+        STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        CONSOLIDATED: _consolidated(plan, units_of(plan, quotas.allocate(plan)), accepted, table),
+        ERRORS: _errors(problems),
+    }
+    return Result(table, problems, accepted, write_all(out_dir, outputs))
+
+
+def current(plan: Plan, out_dir: Path) -> list[dict]:
+    """The status table of what was accepted so far, nothing read or written (the page on load)."""
+    return evaluate(plan, None, _load_state(out_dir))[0]
+
+
+def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict], list[Problem], dict]:
+    """The pure part of intake: (status table, problems, accepted rows) from the lists in `folder`
+    (None: no new list) and what was accepted before."""
     from .exceptions import GeneratorError
 
     if plan.nominations is None:
         raise GeneratorError("tệp cấu hình thiếu mục nominations (các cột của danh sách đề nghị).")
-    if not folder.is_dir():
+    if folder is not None and not folder.is_dir():
         raise GeneratorError(f"không tìm thấy thư mục {folder} chứa danh sách các đơn vị gửi về.")
     allocation = quotas.allocate(plan)
     units = units_of(plan, allocation)
     by_key = {normal_name(u["name"]): u for u in units}
-    previous = _load_state(out_dir)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".csv")
-                   and not p.name.startswith(("~$", ".")))
+    files = [] if folder is None else sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".csv")
+        and not p.name.startswith(("~$", ".")))
     parsed: list[tuple[Parsed, dict | None]] = []
     problems: list[Problem] = []
     for path in files:
@@ -265,13 +284,7 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
         table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
                       "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
                       "individuals_quota": u["individuals"], "status": state, "file": file})
-    outputs = {
-        STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-        CONSOLIDATED: _consolidated(plan, units, accepted, table),
-        ERRORS: _errors(problems),
-    }
-    written = write_all(out_dir, outputs)
-    return Result(table, problems, accepted, written)
+    return table, problems, accepted
 
 
 def _load_state(out_dir: Path) -> dict:

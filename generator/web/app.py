@@ -34,7 +34,9 @@ from ..config import load_plan, parse_plan, whole_number
 from ..exceptions import ConfigError, GeneratorError
 from ..formatting import thousands
 from ..model import Unit
-from ..main import build_plan, templates_for
+from .. import intake
+from ..main import build_group, build_plan, templates_for
+from ..output import write_all
 from . import editing, importing
 
 # What the page offers comes from the registry: each document of the plan, its PDF and a preview.
@@ -65,7 +67,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     token = secrets.token_urlsafe(32)
     previews = tempfile.TemporaryDirectory(prefix="trang-xem-")
-    lock = threading.Lock()
+    lock = threading.RLock()  # reentrant: a write may read the config it is about to change
     warm: dict = {"converter": None, "thread": None, "closed": False}
 
     def start_warm() -> None:
@@ -92,7 +94,6 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         """PDFs of the build. A LibreOffice kept running (unoserver) answers in about half a
         second where a fresh one takes two: it is started in the background at the first
         build, which itself uses a fresh LibreOffice, as do all builds without unoserver."""
-        from ..output import write_all
         from ..pdf import to_pdf_bytes
 
         if warm["thread"] is None:
@@ -296,6 +297,85 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             change["new_quota"] = quotas.individuals_for(change["new"], base)
             change["new_text"] = thousands(change["new"])
         return jsonify({"ok": True, **found})
+
+    # -- «Tiếp nhận hồ sơ»: the units' lists, checked by intake.py -----------------------------
+    inbox = out_dir / "nop"  # the lists the clerk uploaded, as the units sent them
+    INTAKE_FILES = (intake.CONSOLIDATED, intake.ERRORS, "ho_so.zip")
+
+    def intake_view(result=None) -> dict:
+        plan = rules()
+        table = result.table if result else intake.current(plan, out_dir)
+        problems = result.problems if result else []
+        files = sorted(p.name for p in inbox.glob("*") if p.suffix.lower() in (".xlsx", ".csv")) if inbox.is_dir() else []
+        return {"ok": True, "table": table, "files": files,
+                "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
+                              "message": p.message, "line": p.line()} for p in problems],
+                "downloads": [n for n in INTAKE_FILES if (out_dir / n).is_file()]}
+
+    @app.get("/tiep-nhan")
+    def intake_page():
+        plan = rules()
+        if plan.nominations is None:
+            return render_template("error.html", title="Thiếu cấu hình", message="Tệp cấu hình chưa có mục nominations "
+                                   "(các cột của danh sách đề nghị khen thưởng).", hint="Thêm mục đó rồi tải lại."), 500
+        return render_template("intake.html", token=token, plan=plan, view=intake_view())
+
+    @app.post("/api/intake/upload")
+    def intake_upload():
+        request.max_content_length = 20 * 1024 * 1024  # several units' lists at once; each ≤ 5 MB below
+        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        if not uploads:
+            return jsonify({"ok": False, "message": "Chưa chọn tệp."}), 400
+        files = {}
+        for f in uploads:
+            stem, dot, ext = f.filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
+            if not dot or ext.lower() not in ("xlsx", "csv"):
+                return jsonify({"ok": False, "message": f"«{f.filename}»: chỉ nhận tệp .xlsx hoặc .csv."}), 400
+            data = f.read(intake.MAX_FILE + 1)
+            if len(data) > intake.MAX_FILE:
+                return jsonify({"ok": False, "message": f"«{f.filename}» lớn hơn {intake.MAX_FILE // 1024 // 1024} MB; "
+                                "danh sách đề nghị chỉ cần vài chục dòng."}), 400
+            files[documents.safe_name(stem) + "." + ext.lower()] = data
+        plan = rules()
+        with lock:
+            write_all(inbox, files)
+            result = intake.run(plan, inbox, out_dir)
+        view = intake_view(result)
+        return jsonify({**view, "message": f"Đã nhận {len(files)} tệp; "
+                        + ("có lỗi, xem bảng dưới." if result.problems else "không có lỗi.")})
+
+    @app.post("/api/intake/remove")
+    def intake_remove():
+        name = (request.get_json(silent=True) or {}).get("name")
+        current_files = {p.name: p for p in inbox.glob("*")} if inbox.is_dir() else {}
+        if name not in current_files:  # only a file the page listed: no path from the request
+            abort(404)
+        plan = rules()
+        with lock:
+            current_files[name].unlink()
+            result = intake.run(plan, inbox, out_dir)
+        return jsonify({**intake_view(result), "message": f"Đã bỏ tệp {name}."})
+
+    @app.post("/api/intake/packs")
+    def intake_packs():
+        import io
+        import zipfile
+
+        with lock:
+            built = build_group(config_path, out_dir, "packs", templates_dir)
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for path in sorted(built.written):
+                    z.write(path, path.relative_to(out_dir).as_posix())
+            write_all(out_dir, {"ho_so.zip": buf.getvalue()})
+        return jsonify({**intake_view(), "message": f"Đã tạo {len(built.written)} tệp hồ sơ mẫu cho "
+                        f"{len(built.allocation.rows) + 1} đơn vị (tải ho_so.zip)."})
+
+    @app.get("/download/tiep-nhan/<name>")
+    def intake_download(name: str):
+        if name not in INTAKE_FILES or not (out_dir / name).is_file():
+            abort(404)
+        return send_file(out_dir / INTAKE_FILES[INTAKE_FILES.index(name)], as_attachment=True, download_name=name)
 
     @app.errorhandler(HTTPException)
     def http_error(err):

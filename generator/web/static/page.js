@@ -2,13 +2,13 @@
 // as the command line); this script gathers what is typed, shows what comes back, and never
 // loses the clerk's typing: a failed request says so in red and leaves the form as it is.
 "use strict";
+// Shared with the other page: common.js (token, send, setStatus, setText).
 
-let token = document.querySelector('meta[name="csrf-token"]').content;
+
 // The version (hash) of the file this page's edits are based on, and the state it held then:
 // a save of a file changed since is refused by the server, and compared here unit by unit.
 let version = document.querySelector('meta[name="config-version"]').content;
 const tbody = document.querySelector("#units tbody");
-const statusBox = document.getElementById("status");
 let pendingImport = null;
 let pendingDisk = null;
 let timer = null;
@@ -30,57 +30,6 @@ function state() {
 }
 
 let loaded = state(); // the state as the file held it when the page opened or last saved
-
-function setStatus(message, kind = "") {
-  refreshFailed = false;
-  statusBox.textContent = message;
-  statusBox.className = kind;
-}
-
-const OFFLINE =
-  "Không kết nối được với chương trình (cửa sổ dòng lệnh đã đóng hoặc máy chủ đã dừng). " +
-  "Chạy lại «python build_docs.py --serve» rồi bấm lại; những gì bạn gõ vẫn còn trên trang.";
-
-async function renewToken() {
-  try {
-    const res = await fetch("api/token");
-    if (!res.ok) return false;
-    token = (await res.json()).token;
-    return true;
-  } catch (e) {
-    return false;
-  }
-}
-
-// One request, every failure turned into {ok: false, message}; a stale token (the server was
-// restarted) is renewed once and the request sent again.
-async function send(url, body, retried = false) {
-  const isForm = body instanceof FormData;
-  let res;
-  try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: isForm ? { "X-CSRF-Token": token } : { "Content-Type": "application/json", "X-CSRF-Token": token },
-      body: isForm ? body : JSON.stringify(body),
-    });
-  } catch (e) {
-    return { status: 0, data: { ok: false, message: OFFLINE } };
-  }
-  let data;
-  try {
-    data = await res.json();
-  } catch (e) {
-    data = { ok: false, message: `Máy chủ trả lời lỗi ${res.status}; những gì bạn gõ vẫn còn trên trang. Thử lại.` };
-  }
-  if (res.status === 403 && !retried && /CSRF/.test(data.message || "") && (await renewToken())) {
-    return send(url, body, true);
-  }
-  return { status: res.status, data };
-}
-
-function setText(el, value) {
-  el.textContent = value === null || value === undefined ? "—" : String(value);
-}
 
 function show(result) {
   if (!result.rows) return; // an error without the table: the status line says it
@@ -130,8 +79,6 @@ function show(result) {
     warnings.append(li);
   }
 }
-
-let refreshFailed = false; // the red line is refresh's own: the next good refresh clears it
 
 async function refresh() {
   const mine = ++ticket;
@@ -305,16 +252,7 @@ document.getElementById("build").addEventListener("click", async () => {
   if (mine === ticket) show(data);
   setStatus(data.message, status === 200 && data.ok ? "" : "error");
   if (status !== 200 || !data.ok) return;
-  const list = document.getElementById("downloads");
-  list.replaceChildren();
-  for (const name of data.files) {
-    const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = "download/" + encodeURIComponent(name);
-    a.textContent = name;
-    li.append(a);
-    list.append(li);
-  }
+  linkList(document.getElementById("downloads"), data.files, "download/");
   const previews = document.getElementById("previews");
   previews.replaceChildren();
   for (const name of data.previews) {

@@ -1,0 +1,96 @@
+// «Tiếp nhận hồ sơ»: upload the units' lists, see each unit's status and every problem by row
+// and column, download the consolidated list and the error list, build the packs. The server
+// does every check (intake.py, the same as `--intake`); this script only shows what comes back.
+"use strict";
+
+const QUOTA_OR = "01 tập thể hoặc 01 cá nhân";
+
+function cell(tr, text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  tr.append(td);
+  return td;
+}
+
+function render(view) {
+  const body = document.querySelector("#intake tbody");
+  body.replaceChildren();
+  const byFile = new Map();
+  for (const p of view.problems) {
+    if (!byFile.has(p.file)) byFile.set(p.file, []);
+    byFile.get(p.file).push(p);
+  }
+  const shown = new Set();
+  for (const r of view.table) {
+    const tr = document.createElement("tr");
+    tr.className = "unit status-" + r.status.replace(/\s+/g, "-");
+    cell(tr, r.stt, "num");
+    cell(tr, r.name);
+    cell(tr, r.provincial ? `${r.collectives}` : `${r.collectives}/${r.collectives_quota}`, "num");
+    cell(tr, r.provincial ? `${r.individuals} (${QUOTA_OR})` : `${r.individuals}/${r.individuals_quota}`, "num");
+    cell(tr, r.status, "status");
+    cell(tr, r.file || "");
+    body.append(tr);
+    const problems = byFile.get(r.file) || [];
+    if (r.file && problems.length) {
+      shown.add(r.file);
+      const sub = document.createElement("tr");
+      sub.className = "problems";
+      const td = cell(sub, "");
+      td.colSpan = 6;
+      const ul = document.createElement("ul");
+      for (const p of problems) {
+        const li = document.createElement("li");
+        const where = [p.row && `dòng ${p.row}`, p.column && `cột ${p.column}`].filter(Boolean).join(", ");
+        li.textContent = (where ? where + ": " : "") + p.message;
+        ul.append(li);
+      }
+      td.append(ul);
+      body.append(sub);
+    }
+  }
+  const other = document.getElementById("other-problems");
+  other.replaceChildren();
+  for (const p of view.problems.filter((p) => !shown.has(p.file))) {
+    const li = document.createElement("li");
+    li.textContent = p.line;
+    other.append(li);
+  }
+  const inbox = document.getElementById("inbox");
+  inbox.replaceChildren();
+  for (const name of view.files) {
+    const li = document.createElement("li");
+    li.textContent = name + " ";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Bỏ tệp này";
+    button.dataset.name = name;
+    li.append(button);
+    inbox.append(li);
+  }
+  linkList(document.getElementById("intake-downloads"), view.downloads, "download/tiep-nhan/");
+}
+
+async function act(url, body, busy) {
+  setStatus(busy, "busy");
+  const { data } = await send(url, body);
+  setStatus(data.message, data.ok ? "" : "error");
+  if (data.table) render(data);
+}
+
+document.getElementById("lists").addEventListener("change", async (e) => {
+  if (!e.target.files.length) return;
+  const form = new FormData();
+  for (const f of e.target.files) form.append("files", f);
+  e.target.value = "";
+  await act("api/intake/upload", form, "Đang kiểm tra các danh sách…");
+});
+
+document.getElementById("inbox").addEventListener("click", (e) => {
+  if (e.target.matches("button[data-name]")) act("api/intake/remove", { name: e.target.dataset.name }, "Đang bỏ tệp…");
+});
+
+document.getElementById("packs").addEventListener("click", () => act("api/intake/packs", {}, "Đang tạo bộ hồ sơ mẫu…"));
+
+render(JSON.parse(document.getElementById("view").textContent));
