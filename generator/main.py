@@ -129,27 +129,33 @@ def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path =
 
 def check_templates(config_path: Path, files: list[Path], templates_dir: Path | None = None) -> list:
     """--check-template: the plan's templates (or `files`) against the data of its config. A file
-    named like a registered template is checked with that kind's data, any other with the plan's."""
-    from . import context, templatecheck
+    named like a registered template is checked with that kind's data, any other (a renamed
+    copy) with everything any kind provides; values no template uses are listed for the full set."""
+    from . import templatecheck
 
     plan = config.load_plan(config_path)
     allocation = quotas.allocate(plan)
     folder = templates_dir or templates_for(plan, config_path)
-    # Word templates; the Excel list's tags are filled cell by cell and fail with their cell.
-    by_template = {k.template: k for k in documents.KINDS if k.template.endswith(".docx")}
-    targets = [folder / name for name in by_template] if not files else list(files)
+    contexts = {k.template: documents.sample_context(k, plan, allocation) for k in documents.KINDS
+                if plan.nominations is not None or k.group == "plan"}  # no nominations: no packs to check
+    targets = [folder / name for name in contexts] if not files else list(files)
+    anything = {key: value for ctx in contexts.values() for key, value in ctx.items()}
     findings, refs, union = [], [], {}
     for path in targets:
         if not path.is_file():
             raise GeneratorError(f"không tìm thấy mẫu {path}.")
-        kind = by_template.get(path.name)
-        ctx = documents.sample_context(kind, plan, allocation) if kind else context.build(plan, allocation)
-        found, read = render.inspect(path)
+        ctx = contexts.get(path.name, anything)
+        if path.suffix.lower() == ".xlsx":
+            from . import workbook
+
+            found, read = workbook.inspect(path)
+        else:
+            found, read = render.inspect(path)
         findings += found + templatecheck.missing(path.name, read, ctx)
         refs += read
         union.update(ctx)
-    if any(f.rule in ("the_mo", "the_dong", "khoi", "cu_phap") for f in findings):
-        return findings  # a template that does not parse reads nothing: "unused" would mislead
+    if files or any(f.rule in ("the_mo", "the_dong", "khoi", "cu_phap") for f in findings):
+        return findings  # a few files, or one that does not parse: "unused" would mislead
     return findings + templatecheck.unused(refs, union)
 
 

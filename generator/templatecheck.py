@@ -229,7 +229,10 @@ def report(findings: list[Finding]) -> str:
 
 def dump(path: Path) -> str:
     """Each paragraph with its style name, its text and tags as typed, and **bold** / _italic_
-    where a run sets them itself: what a reviewer needs to read a template's change in a diff."""
+    where a run sets them itself: what a reviewer needs to read a template's change in a diff.
+    For an Excel template, every cell that holds something, sheet by sheet."""
+    if path.suffix.lower() == ".xlsx":
+        return _dump_workbook(path)
     import docx
     from docx.oxml.ns import qn
 
@@ -273,4 +276,21 @@ def dump(path: Path) -> str:
             seen.add(id(part.part))
             lines.append(f"## {label} (mục {i})")
             block(part, "")
+    return "\n".join(lines) + "\n"
+
+
+def _dump_workbook(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    lines = [f"# {path.name}"]
+    for ws in wb.worksheets:
+        lines.append(f"## trang «{ws.title}»" + (" (khóa)" if ws.protection.sheet else ""))
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    marks = "**" if cell.font and cell.font.b else ""
+                    lines.append(f"{cell.coordinate} {marks}{cell.value}{marks}")
+        if ws.merged_cells.ranges:
+            lines.append("gộp ô: " + ", ".join(sorted(str(r) for r in ws.merged_cells.ranges)))
     return "\n".join(lines) + "\n"

@@ -36,6 +36,25 @@ def _cell_template(source: str):
     return _env().from_string(source)
 
 
+def inspect(template: Path) -> tuple[list, list]:
+    """What --check-template reports of the list template: each sheet's cells read as the
+    paragraphs of one part (one cell a line), through the same analysis as a Word template."""
+    from openpyxl import load_workbook
+
+    from . import templatecheck
+
+    try:
+        wb = load_workbook(template)
+    except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
+        raise TemplateError(f"mẫu {template} không mở được như một tệp Excel .xlsx: {err}") from None
+    parts = []
+    for ws in wb.worksheets:
+        cells = [f"{c.coordinate}: {c.value}" for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and ("{{" in c.value or "{%" in c.value)]
+        parts.append((f"trang «{ws.title}»", "\n".join(cells)))
+    return templatecheck.analyse(template.name, parts, [], _env())
+
+
 def header(columns) -> list[str]:
     """The header row of a section: STT, then the config's columns, a required one with its «*»."""
     return ["STT"] + [c["name"] + ("*" if c["required"] else "") for c in columns]

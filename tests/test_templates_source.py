@@ -49,10 +49,7 @@ def shipped_words(tmp_path_factory):
 
 # -- the dumps a reviewer reads ----------------------------------------------------------------------
 
-WORD_KINDS = [k for k in documents.KINDS if k.template.endswith(".docx")]
-
-
-@pytest.mark.parametrize("kind", WORD_KINDS, ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", documents.KINDS, ids=lambda k: k.key)
 def test_each_template_has_its_current_text_dump_beside_it(kind):
     committed = TEMPLATES_DIR / f"{kind.template}.txt"
     assert committed.read_text(encoding="utf-8") == dump(TEMPLATES_DIR / kind.template), (
@@ -454,3 +451,25 @@ def test_the_page_edits_and_builds_the_plan_of_its_config(tmp_path):
     assert res.status_code == 200, res.get_json()
     assert any(t.startswith("Tổng kết 05 năm") for t in words(tmp_path / "page-out" / "ke_hoach.docx"))
     app.extensions["plan_docs"]["close"]()
+
+
+def test_a_broken_tag_in_the_excel_list_template_is_named_by_its_cell(capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    copy_ = tmp_path / "danh_sach_cua_toi.xlsx"  # a renamed copy: checked with everything any kind provides
+    wb = load_workbook(TEMPLATES_DIR / "danh_sach.xlsx")
+    wb.worksheets[0]["A7"] = "Đơn vị: {{ unit.nam }}"
+    wb.save(copy_)
+    code, out = check_template(capsys, copy_)
+    assert code == 1 and ("LỖI: danh_sach_cua_toi.xlsx: trang «Danh sách», đoạn «A7: Đơn vị: {{ unit.nam }}»: "
+                          "«unit.nam» không có trong cấu hình. Có phải ý là «unit.name»?") in out
+
+
+def test_a_plan_without_nominations_checks_only_the_plans_templates(capsys, tmp_path):
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    start, end = text.index("nominations:\n"), text.index("\n# ---", text.index("nominations:\n"))
+    config = tmp_path / "plan.yaml"
+    config.write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    capsys.readouterr()
+    assert cli_main(["--config", str(config), "--check-template"]) == 0
+    assert "Tóm tắt: 0 lỗi, 0 thông tin." in capsys.readouterr().out

@@ -311,7 +311,11 @@ def test_a_stale_reply_never_overwrites_a_newer_one(browser, server):
     page.route("**/api/state", hold_first)
     field = row(page, 4).locator(".members")  # LĐLĐ huyện Đình Lập
     field.fill("2001")
-    page.wait_for_timeout(400)  # the first request is sent and held
+    for _ in range(50):  # until the first request is sent and held (bounded: 5 s)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the first request was never sent"
     field.fill("3001")
     expect_text(row(page, 4).locator(".individuals"), "3")
     held[0].continue_()
