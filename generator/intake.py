@@ -177,7 +177,7 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     table, problems, accepted = evaluate(plan, folder, _load_state(out_dir))
     outputs = {
         STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-        CONSOLIDATED: _consolidated(plan, units_of(plan, quotas.allocate(plan)), accepted, table),
+        CONSOLIDATED: _consolidated(plan, accepted, table),
         ERRORS: _errors(problems),
     }
     return Result(table, problems, accepted, write_all(out_dir, outputs))
@@ -315,7 +315,8 @@ def _save(wb) -> bytes:
     return _fixed(buf.getvalue(), dt.datetime(2000, 1, 1))
 
 
-def _consolidated(plan: Plan, units: list[dict], accepted: dict, table: list[dict]) -> bytes:
+def _consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
+    """The accepted rows of every unit, in the annex's order (the status table's)."""
     wb, bold = _book()
     nom = plan.nominations
     for kind, title in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
@@ -323,7 +324,7 @@ def _consolidated(plan: Plan, units: list[dict], accepted: dict, table: list[dic
         cols = [c.name for c in getattr(nom, KINDS[kind])]
         ws.append(["STT", "Đơn vị đề nghị", *cols])
         n = 0
-        for u in units:
+        for u in table:
             for values in accepted.get(u["name"], {}).get(kind, []):
                 n += 1
                 ws.append([n, u["name"], *[values.get(c, "") for c in cols]])

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
-from jinja2 import meta
 from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -34,7 +33,7 @@ from . import formatting
 from .exceptions import TemplateError
 from .output import FIXED_ZIP_TIME
 
-CACHE_VERSION = 4  # raise when _Prepared changes
+CACHE_VERSION = 5  # raise when _Prepared changes
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Parts docxtpl never fills: a tag there would reach the office as raw «{{ … }}».
 _UNFILLED = {"word/endnotes.xml": "chú thích cuối văn bản (endnote)",
@@ -100,7 +99,6 @@ class _Part:
                     f"mẫu {template_name} có thẻ hỏng ({label}{where}): {err.message}. "
                     "Mỗi {{ ... }} và {% ... %} phải đóng đủ; mỗi {% if %}/{% for %} cần {% endif %}/{% endfor %}."
                 ) from None
-            self.variables = set(meta.find_undeclared_variables(ast))
             self.code = marshal.dumps(env.compile(ast))
         else:
             self.code = code
@@ -110,10 +108,6 @@ class _Part:
         if not lineno or lineno > len(self.lines):
             return ""
         return f", đoạn «{_paragraph_text(self.lines[lineno - 1])[:120]}»"
-
-    def paragraphs_naming(self, name: str) -> list[str]:
-        pattern = re.compile(r"(\{\{|\{%)[^}%]*\b" + re.escape(name) + r"\b")
-        return [_paragraph_text(line)[:120] for line in self.lines if pattern.search(line)]
 
 
 _BODY_START = re.compile(rb"<w:body[^>]*>")
@@ -135,7 +129,6 @@ class _Prepared(NamedTuple):
     sections: int  # docxtpl renders the footnotes once per section
     core_part: str
     core_props: dict[str, str]
-    variables: set[str]
 
 
 # LibreOffice writes the core properties' relationship as «…/officedocument/2006/relationships/…»
@@ -235,21 +228,14 @@ def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
         raise TemplateError(f"mẫu {path.name} {'có thẻ hỏng' if broken else 'có lỗi'}:\n"
                             + "\n".join(f"  - {f.location}: {f.message}" for f in errors) + (hint if broken else ""))
     body = _Part(path.name, "thân văn bản", body_source, env)
-    variables = set(body.variables)
-    headers = {}
-    for name, (encoding, source) in header_sources.items():
-        part = _Part(path.name, "đầu/chân trang", source, env)
-        variables |= part.variables
-        headers[name] = (encoding, source, part.code)
-    footnotes = {}
-    for name, source in footnote_sources.items():
-        note = _Part(path.name, "chú thích chân trang", source, env)
-        variables |= note.variables
-        footnotes[name] = (source, note.code)
+    headers = {name: (encoding, source, _Part(path.name, "đầu/chân trang", source, env).code)
+               for name, (encoding, source) in header_sources.items()}
+    footnotes = {name: (source, _Part(path.name, "chú thích chân trang", source, env).code)
+                 for name, source in footnote_sources.items()}
     core = doc.core_properties
     return _Prepared(names, parts, "\n".join(body.lines), body.code, headers, footnotes, refs, len(doc.sections),
                      str(doc.part.package._core_properties_part.partname).lstrip("/"),
-                     {p: getattr(core, p) for p in _CORE_PROPS}, variables)
+                     {p: getattr(core, p) for p in _CORE_PROPS})
 
 
 def _with_paragraph_lines(xml: str) -> str:
@@ -333,21 +319,17 @@ class CompiledTemplate:
         # comes out of Jinja unchanged, so it is set as it is (Jinja would fold \r\n and drop a
         # final newline: those go through it).
         self._core_props = {k: env.from_string(v) if re.search(r"[{\r\n]", v) else v for k, v in p.core_props.items()}
-        self.variables = p.variables
         self._lock = threading.Lock()  # one render at a time: the core properties are shared
         document = p.parts["word/document.xml"]
         start, end = document.find(b"<w:body>"), document.rfind(b"</w:body>")
         self._splice = (document[:start], document[end + len(b"</w:body>"):]) if start > 0 and end > 0 else None
 
     def check_context(self, context: dict[str, Any]) -> None:
-        missing = sorted(self.variables - set(context))
-        if missing:
-            where = []
-            for name in missing:
-                found = self._body.paragraphs_naming(name)
-                where.append(f"{name} (đoạn «{found[0]}»)" if found else name)
-            raise TemplateError(f"mẫu {self.name} dùng biến không có trong cấu hình: {', '.join(where)}. "
-                                "Sửa thẻ {{ ... }} trong mẫu hoặc thêm dữ liệu vào cấu hình.")
+        """Every value the template reads is in the context (templatecheck's rule, the one the
+        build and --check-template apply too): never an empty string or «None» in a document."""
+        from .templatecheck import missing, refuse
+
+        refuse(missing(self.name, self.refs, context))
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
         try:

@@ -210,6 +210,11 @@ def require_sound(pairs: list[tuple[Path, dict]]) -> None:
     problems: list[Finding] = []
     for path, ctx in pairs:
         problems += missing(path.name, render.compiled(path.parent, path.name).refs, ctx)
+    refuse(problems)
+
+
+def refuse(problems: list[Finding]) -> None:
+    """Stop with every missing value named, the same message from a build and from a render."""
     if problems:
         lines = dict.fromkeys(f"  - mẫu {f.location}: {f.message}" for f in problems)
         raise TemplateError("mẫu dùng biến không có trong cấu hình:\n" + "\n".join(lines) +
