@@ -129,6 +129,15 @@ class _Reader:
                 self.fail(node, path, f'thiếu trường "{key}".', unit)
         return values
 
+    def items(self, node: yaml.Node, field: str, empty: str) -> list[yaml.Node] | None:
+        """A list that must hold something: None, with the reason given, when it is not a list
+        or is empty."""
+        items = self.sequence(node, field)
+        if items is not None and not items:
+            self.fail(node, field, empty)
+            return None
+        return items
+
     def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node] | None:
         if not isinstance(node, yaml.SequenceNode):
             self.fail(node, field, "cần là một danh sách (mỗi phần tử một dòng bắt đầu bằng `- `).")
@@ -353,11 +362,8 @@ def _fields(r: _Reader, node: yaml.Node, field: str) -> dict | None:
 
 
 def _columns(r: _Reader, node: yaml.Node, field: str) -> tuple[Column, ...] | None:
-    items = r.sequence(node, field)
+    items = r.items(node, field, "cần ít nhất một cột.")
     if items is None:
-        return None
-    if not items:
-        r.fail(node, field, "cần ít nhất một cột.")
         return None
     out, seen = [], set()
     for i, item in enumerate(items, 1):
@@ -422,10 +428,8 @@ def _text_lines(r: _Reader, node: yaml.Node, field: str) -> tuple[str, ...] | No
     if isinstance(node, yaml.ScalarNode):
         line = r.text(node, field)
         return (line,) if line else None
-    items = r.sequence(node, field)
-    if not items:
-        if items is not None:
-            r.fail(node, field, "danh sách trống.")
+    items = r.items(node, field, "danh sách trống.")
+    if items is None:
         return None
     lines = tuple(r.text(n, f"{field}[{i}]") for i, n in enumerate(items, 1))
     return lines if all(lines) else None
@@ -525,10 +529,8 @@ def _quotas(r: _Reader, node: yaml.Node, field: str) -> QuotaRules | None:
 
 
 def _tiers(r: _Reader, node: yaml.Node, field: str) -> tuple[Tier, ...] | None:
-    items = r.sequence(node, field)
-    if not items:
-        if items is not None:
-            r.fail(node, field, "cần ít nhất một mức.")
+    items = r.items(node, field, "cần ít nhất một mức.")
+    if items is None:
         return None
     tiers: list[Tier] = []
     for i, item in enumerate(items, 1):
@@ -609,11 +611,8 @@ def _recipients(r: _Reader, node: yaml.Node, field: str) -> tuple[RecipientGroup
 
 
 def _units(r: _Reader, node: yaml.Node, field: str) -> tuple[Unit, ...] | None:
-    items = r.sequence(node, field)
+    items = r.items(node, field, "danh sách đơn vị trống; cần ít nhất một đơn vị.")
     if items is None:
-        return None
-    if not items:
-        r.fail(node, field, "danh sách đơn vị trống; cần ít nhất một đơn vị.")
         return None
     units: list[Unit] = []
     seen: dict[str, tuple[int, str]] = {}

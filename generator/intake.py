@@ -307,12 +307,12 @@ def _book():
 def _save(wb) -> bytes:
     import datetime as dt
 
-    from .workbook import _fixed
+    from .workbook import fixed_bytes
 
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed(buf.getvalue(), dt.datetime(2000, 1, 1))
+    return fixed_bytes(buf.getvalue(), dt.datetime(2000, 1, 1))
 
 
 def _consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:

@@ -19,13 +19,20 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def normalize_docx(data: bytes) -> bytes:
     """Same parts in the same order with fixed timestamps, so two builds are byte-identical."""
+    return normalize_zip(data)
+
+
+def normalize_zip(data: bytes, compresslevel: int = 6, rewrite=None) -> bytes:
+    """Any Office package (.docx, .xlsx) with fixed entry times; `rewrite(name, body)` may change
+    a part on the way (openpyxl stamps the save time into docProps/core.xml)."""
     zin = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zout:
         for name in zin.namelist():
+            body = zin.read(name)
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
-            zout.writestr(info, zin.read(name), compresslevel=6)
+            zout.writestr(info, rewrite(name, body) if rewrite else body, compresslevel=compresslevel)
     return out.getvalue()
 
 

@@ -47,10 +47,6 @@ def _column(ref: str) -> int:
     return n
 
 
-def _first_sheet(z: zipfile.ZipFile) -> str:
-    return _first_sheet_entry(z)[1]
-
-
 def _first_sheet_entry(z: zipfile.ZipFile) -> tuple[str, str]:
     """(title, part name) of the workbook's first sheet."""
     workbook = etree.fromstring(z.read("xl/workbook.xml"))
@@ -85,7 +81,7 @@ def _scan_xlsx(data: bytes) -> None:
                 if count > MAX_STRINGS:
                     raise SheetError(f"bảng tính có hơn {thousands(MAX_STRINGS)} chuỗi chữ; quá lớn để nhập.")
         cells = 0
-        for cell in _stream(z, _first_sheet(z), "c", "row"):
+        for cell in _stream(z, _first_sheet_entry(z)[1], "c", "row"):
             if cell.tag == f"{{{SHEET_NS}}}row":
                 continue
             cells += 1

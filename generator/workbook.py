@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .exceptions import TemplateError
-from .output import FIXED_ZIP_TIME
+from .output import normalize_zip
 
 MARKERS = {"<<tap_the>>": "collective_columns", "<<ca_nhan>>": "individual_columns"}
 
@@ -138,20 +137,16 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
     wb.properties.lastModifiedBy = wb.properties.creator = None
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed(buf.getvalue(), issued)
+    return fixed_bytes(buf.getvalue(), issued)
 
 
-def _fixed(data: bytes, issued) -> bytes:
-    """The same bytes for the same config: openpyxl stamps the save time into core.xml."""
+def fixed_bytes(data: bytes, issued) -> bytes:
+    """The same bytes for the same config: openpyxl stamps the save time into core.xml and the
+    zip. A list is small: level 1 halves the time of a pack."""
     stamp = issued.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in src.namelist():
-            body = src.read(name)
-            if name == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, body)
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
-            z.writestr(info, body, compresslevel=1)  # a list is small; level 1 halves the time of a pack
-    return out.getvalue()
+
+    def restamp(name: str, body: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return body
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, body)
+    return normalize_zip(data, compresslevel=1, rewrite=restamp)
