@@ -36,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="tạo bộ hồ sơ đề nghị khen thưởng cho từng đơn vị (output/ho_so/)")
     p.add_argument("--intake", type=Path, metavar="DIR",
                    help="kiểm tra các danh sách đề nghị đơn vị gửi về trong thư mục DIR, so với số lượng phân bổ")
+    p.add_argument("--decision", action="store_true",
+                   help="lập Tờ trình của Ban, Quyết định khen thưởng và danh sách kèm theo từ kết quả --intake "
+                        "(output/quyet_dinh/)")
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="--decision khi còn đơn vị chưa đủ hồ sơ: lập với các đơn vị đã đủ, nêu tên các đơn vị còn thiếu")
+    p.add_argument("--certificates", action="store_true",
+                   help="in Bằng khen cho từng người trong danh sách của Quyết định (output/bang_khen/: .docx, .pdf, "
+                        "ZIP theo đơn vị, sổ cấp bằng)")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
     p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
@@ -134,6 +142,29 @@ def run(args: argparse.Namespace) -> int:
         for path in result.written:
             print(f"  {path}")
         return 1 if result.problems else 0
+    if args.decision:
+        from .main import build_decision
+
+        result = build_decision(args.config, args.output, args.templates, args.allow_incomplete)
+        a = result.awards
+        for name, status in a.missing:
+            print(f"Chưa đưa vào Quyết định: {name} ({status}).")
+        print(f"Quyết định: {len(a.collectives):02d} tập thể và {len(a.individuals):02d} cá nhân "
+              f"của {len({x.unit for x in a.all})} đơn vị.")
+        print("Đã ghi:")
+        for path in result.written:
+            print(f"  {path}")
+        return 0
+    if args.certificates:
+        from .main import build_certificates
+
+        result = build_certificates(args.config, args.output, args.templates)
+        print(f"Bằng khen: {len(result.awards.all)} bản, kiểu in «{result.plan.certificates.mode}», khổ "
+              f"{result.plan.certificates.paper} ngang.")
+        print("Đã ghi:")
+        for path in result.written:
+            print(f"  {path}")
+        return 0
     if args.serve:
         from .web.app import serve
 

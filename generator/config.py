@@ -15,6 +15,7 @@ from typing import Callable, TypeVar
 
 import yaml
 
+from . import config_awards
 from .formatting import thousands
 from .exceptions import ConfigError, Problem
 from .model import (
@@ -305,7 +306,7 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
     top = r.mapping(root, "", (
         "document", "conclusion", "implements", "schedule", "quotas",
         "provincial_row", "signer", "recipients", "units",
-    ), ("fields", "templates", "nominations"))
+    ), ("fields", "templates", "nominations", "decision", "certificates"))
     plan_parts = {}
     if top is not None:
         plan_parts = dict(
@@ -322,9 +323,17 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
             templates=r.get(top, "templates", "", r.text, default=None),
             nominations=r.get(top, "nominations", "", lambda n, f: _nominations(r, n, f), default=None),
         )
+        plan_parts["decision"] = r.get(top, "decision", "", lambda n, f: config_awards.decision(
+            r, n, f, plan_parts["nominations"]), default=None)
+        plan_parts["certificates"] = r.get(top, "certificates", "", lambda n, f: config_awards.certificates(r, n, f),
+                                           default=None)
     if r.problems:
         raise ConfigError(source, r.problems)
     _check_schedule(r, plan_parts["document"].date, plan_parts["schedule"], top["schedule"])
+    if plan_parts["decision"] is not None:
+        config_awards.check_decision(r, plan_parts["decision"], plan_parts["document"].date, top["decision"])
+        if r.problems:
+            raise ConfigError(source, r.problems)
     return Plan(**plan_parts, warnings=tuple(r.warnings))
 
 

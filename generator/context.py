@@ -21,14 +21,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
-    d = plan.document
-    recipients = []
-    for group in plan.recipients:
+def _recipients(groups) -> list[dict[str, Any]]:
+    out = []
+    for group in groups:
         for i, name in enumerate(group.names, 1):
             # A shared note is printed once, on the group's last line, as the clerk types it.
             note = group.note if i == len(group.names) else None
-            recipients.append({"name": name, "note": note})
+            out.append({"name": name, "note": note})
+    return out
+
+
+def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
+    d = plan.document
+    recipients = _recipients(plan.recipients)
     return {
         "doc": {
             "parent_body": d.parent_body,
@@ -87,3 +92,86 @@ def packs(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
                      + [{"kind": "ca_nhan", "n": i, "of": unit["individuals"]} for i in range(1, unit["individuals"] + 1)])
         out.append({**base, "nominations": nominations, "unit": unit, "slots": slots})
     return out
+
+
+def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
+    """The Tờ trình of the Ban, the Quyết định and its list: the awardees grouped by the unit that
+    proposed them, numbered on within each part, and the counts Điều 1 prints, taken from
+    the same rows."""
+    from .config_awards import decision_day
+
+    d = plan.decision
+    day = decision_day(d.date)
+    parts = {}
+    for kind, rows in (("collectives", awards.collectives), ("individuals", awards.individuals)):
+        listed = [{**_plain(a), "stt": i, "values": dict(a.values)} for i, a in enumerate(rows, 1)]
+        units: list[dict] = []
+        for a in listed:
+            if not units or units[-1]["name"] != a["unit"]:
+                units.append({"stt": a["unit_stt"], "name": a["unit"], "rows": []})
+            units[-1]["rows"].append(a)
+        parts[kind] = listed
+        parts[f"{kind}_by_unit"] = units
+    by_unit: dict[str, dict] = {}
+    for a in awards.collectives + awards.individuals:
+        u = by_unit.setdefault(a.unit, {"stt": a.unit_stt, "name": a.unit, "collectives": [], "individuals": []})
+        u["collectives" if a.kind == "tap_the" else "individuals"].append(_plain(a))
+    return {
+        **build(plan, allocation),
+        "nominations": _plain(plan.nominations),
+        "decision": {
+            "authority": d.authority, "code": d.code, "number": two_digits_or_blank(d.number),
+            "date_line": date_line(d.date.year, d.date.month, d.date.day),
+            "short_date": f"{two_digits_or_blank(d.date.day)}/{month_text(d.date.month)}/{d.date.year}",
+            "year": d.date.year, "proposer": d.proposer, "proposer_code": d.proposer_code,
+            "proposer_signer": _plain(d.proposer_signer), "campaign": d.campaign, "prize": d.prize,
+            "executors": d.executors,
+            "legal_basis": [b.text for b in d.legal_basis if b.in_force(day)],
+            "recipients": _recipients(d.recipients),
+        },
+        "awards": {
+            **parts,
+            "units": sorted(by_unit.values(), key=lambda u: u["stt"]),
+            "n_collectives": len(awards.collectives),
+            "n_individuals": len(awards.individuals),
+            "total": len(awards.collectives) + len(awards.individuals),
+            "missing": [{"name": n, "status": s} for n, s in awards.missing],
+        },
+    }
+
+
+def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
+    """One certificate per awardee in the list's order, each with its Số sổ, and the page layout
+    of the config's mode (boxes in mm, the paper, the printer's offset) for the layout step."""
+    from .awards import AwardsError
+    from .config import normal_name
+    from .config_awards import PAPERS
+
+    c = plan.certificates
+    if c is None:
+        raise AwardsError("tệp cấu hình thiếu mục certificates (cách in Bằng khen); xem config/plan.yaml của dự án.")
+    base = decision(plan, allocation, awards)
+    out = []
+    for i, a in enumerate(awards.all):
+        address = ""
+        if a.kind == "ca_nhan":
+            if isinstance(c.address, dict):
+                by_gender = {normal_name(k): v for k, v in c.address.items()}
+                address = by_gender.get(normal_name(a.gender))
+                if address is None:
+                    raise AwardsError(f"{a.unit}: «{a.name}» có giới tính «{a.gender}», certificates.address không ghi "
+                                      f"cách gọi cho giới tính này ({', '.join(c.address)}).")
+            else:
+                address = c.address
+        out.append({**_plain(a), "values": dict(a.values), "so_so": c.first_number + i, "address": address})
+    width, height = PAPERS[c.paper]
+    boxes = c.boxes.get(c.mode) or {}
+    if not boxes:
+        raise AwardsError(f"certificates.boxes không có vị trí các ô cho kiểu in «{c.mode}».")
+    return {
+        **base,
+        "certificate": {"signer": _plain(c.signer), "mode": c.mode, "paper": c.paper},
+        "certificates": out,
+        "layout": {"width": width, "height": height, "offset": [c.offset_x, c.offset_y],
+                   "boxes": {k: _plain(b) for k, b in boxes.items()}},
+    }

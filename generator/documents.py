@@ -30,9 +30,27 @@ class Kind(NamedTuple):
     output: str  # path under output/; for PER_UNIT a pattern with {stt} and {name}
     fan_out: str = ONE
     group: str = "plan"  # the documents one command builds together: `python build_docs.py` builds "plan"
+    # The context also takes the awardees (awards.Awards): (plan, allocation, awards).
+    uses_awards: bool = False
+    # Built only when this holds for the plan (one of two templates for one output).
+    applies: Callable[[Plan], bool] | None = None
+    # (rendered bytes, context) -> bytes: a last step that needs the rendered document (the
+    # certificates' layout); pure, so it runs in the render pool.
+    finish: Callable[[bytes, dict], bytes] | None = None
 
 
 PACK = "ho_so/{stt:02d}-{name}/"  # output/ho_so/04-LĐLĐ huyện Đình Lập/…
+
+
+def _mode(mode: str) -> Callable[[Plan], bool]:
+    return lambda plan: plan.certificates is not None and plan.certificates.mode == mode
+
+
+def _layout(data: bytes, ctx: dict) -> bytes:
+    from .certificate import lay_out
+
+    return lay_out(data, ctx)
+
 
 KINDS: tuple[Kind, ...] = (
     Kind("ke_hoach", "Kế hoạch", "ke_hoach.docx", context.build, "ke_hoach.docx"),
@@ -44,11 +62,35 @@ KINDS: tuple[Kind, ...] = (
          PER_UNIT, "packs"),
     Kind("bien_ban", "Biên bản họp xét", "bien_ban.docx", context.packs, PACK + "bien_ban.docx", PER_UNIT, "packs"),
     Kind("tom_tat", "Bản tóm tắt thành tích", "tom_tat.docx", context.packs, PACK + "tom_tat.docx", PER_UNIT, "packs"),
+    # The decision (python build_docs.py --decision), from the awardees intake accepted.
+    Kind("to_trinh_ban", "Tờ trình của Ban", "to_trinh_ban.docx", context.decision, "quyet_dinh/to_trinh_ban.docx",
+         group="decision", uses_awards=True),
+    Kind("quyet_dinh", "Quyết định khen thưởng", "quyet_dinh.docx", context.decision, "quyet_dinh/quyet_dinh.docx",
+         group="decision", uses_awards=True),
+    Kind("danh_sach_khen_thuong", "Danh sách kèm theo Quyết định", "danh_sach_khen_thuong.docx", context.decision,
+         "quyet_dinh/danh_sach_khen_thuong.docx", group="decision", uses_awards=True),
+    # The certificates (python build_docs.py --certificates): one template per mode.
+    Kind("bang_khen", "Bằng khen (in cả trang)", "bang_khen.docx", context.certificates, "bang_khen/bang_khen.docx",
+         group="certificates", uses_awards=True, applies=_mode("full"), finish=_layout),
+    Kind("bang_khen_phoi", "Bằng khen (in lên phôi)", "bang_khen_phoi.docx", context.certificates,
+         "bang_khen/bang_khen.docx", group="certificates", uses_awards=True, applies=_mode("overlay"), finish=_layout),
+    Kind("so_cap_bang", "Sổ cấp Bằng khen", "so_cap_bang.docx", context.certificates, "bang_khen/so_cap_bang.docx",
+         group="certificates", uses_awards=True),
 )
 
+# What each group needs from the config before its documents can be built.
+NEEDS = {"packs": ("nominations",), "decision": ("nominations", "decision"),
+         "certificates": ("nominations", "decision", "certificates")}
 
-def of_group(group: str, kinds: Iterable[Kind] = KINDS) -> tuple[Kind, ...]:
-    return tuple(k for k in kinds if k.group == group)
+
+def available(kind: Kind, plan: Plan) -> bool:
+    """The config has every section this kind's context reads."""
+    return all(getattr(plan, part) is not None for part in NEEDS.get(kind.group, ()))
+
+
+def of_group(group: str, kinds: Iterable[Kind] = KINDS, plan: Plan | None = None) -> tuple[Kind, ...]:
+    """The kinds of a group; given a plan, only those it builds (its certificate mode's)."""
+    return tuple(k for k in kinds if k.group == group and (plan is None or k.applies is None or k.applies(plan)))
 
 
 def safe_name(name: str) -> str:
@@ -59,9 +101,9 @@ def safe_name(name: str) -> str:
     return " ".join(name.split()).rstrip(". ") or "don-vi"
 
 
-def outputs(kind: Kind, plan: Plan, allocation: Allocation) -> list[tuple[str, dict]]:
+def outputs(kind: Kind, plan: Plan, allocation: Allocation, awards=None) -> list[tuple[str, dict]]:
     """(path under output/, context) of every document of this kind."""
-    built = kind.context(plan, allocation)
+    built = kind.context(plan, allocation, awards) if kind.uses_awards else kind.context(plan, allocation)
     if kind.fan_out == ONE:
         return [(kind.output, built)]
     if kind.fan_out == PER_UNIT:
@@ -71,6 +113,9 @@ def outputs(kind: Kind, plan: Plan, allocation: Allocation) -> list[tuple[str, d
 
 
 def sample_context(kind: Kind, plan: Plan, allocation: Allocation) -> dict:
-    """One context of this kind (the first, for a kind that fans out): what its template may use."""
-    built = outputs(kind, plan, allocation)
+    """One context of this kind (the first, for a kind that fans out): what its template may use;
+    the award cycle's kinds get invented awardees."""
+    from . import awards
+
+    built = outputs(kind, plan, allocation, awards.sample(plan) if kind.uses_awards else None)
     return built[0][1] if built else {}

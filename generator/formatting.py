@@ -36,3 +36,9 @@ def date_line(year: int, month: int, day: int | None) -> str:
 def two_digits_or_blank(n: int | None) -> str:
     """The document number or day: '05', or a blank for the office to write in by hand."""
     return BLANK if n is None else two_digits(n)
+
+
+def capitalize_first(text: str) -> str:
+    """A phrase written to follow other words, opening a line: 'có thành tích …' -> 'Có thành tích …'
+    (Jinja's own capitalize would lower the rest, names included)."""
+    return text[:1].upper() + text[1:]

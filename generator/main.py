@@ -45,16 +45,17 @@ def templates_for(plan: Plan, config_path: Path | None) -> Path:
 
 
 def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str = "plan",
-                     kinds: tuple = documents.KINDS) -> tuple[Allocation, dict[str, bytes]]:
+                     kinds: tuple = documents.KINDS, awards=None) -> tuple[Allocation, dict[str, bytes]]:
     """The pure part of a build: every document of the group as bytes, nothing written. The
-    templates are checked first (templatecheck), so a broken one stops the build whole."""
+    templates are checked first (templatecheck), so a broken one stops the build whole.
+    `awards`: the awardees, for the decision's and the certificates' kinds."""
     from .templatecheck import require_sound
 
     allocation = quotas.allocate(plan)
-    chosen = documents.of_group(group, kinds)
-    jobs = [(kind, path, ctx) for kind in chosen for path, ctx in documents.outputs(kind, plan, allocation)]
+    chosen = documents.of_group(group, kinds, plan)
+    jobs = [(kind, path, ctx) for kind in chosen for path, ctx in documents.outputs(kind, plan, allocation, awards)]
     require_sound([(templates_dir / kind.template, ctx) for kind, _, ctx in jobs if kind.template.endswith(".docx")])
-    work = [(templates_dir / kind.template, path, ctx) for kind, path, ctx in jobs]
+    work = [(templates_dir / kind.template, path, ctx, kind.finish) for kind, path, ctx in jobs]
     return allocation, _render_all(work, issued_at(plan))
 
 
@@ -62,7 +63,7 @@ def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str
 PARALLEL_FROM = 40
 
 
-def _render_all(work: list[tuple[Path, str, dict]], issued: dt.datetime) -> dict[str, bytes]:
+def _render_all(work: list[tuple], issued: dt.datetime) -> dict[str, bytes]:
     """Every document, in order. Many (the packs: four per unit) are spread over the machine's
     cores; each render is a pure function of its template and context, so the bytes do not
     depend on how the work was split."""
@@ -70,26 +71,31 @@ def _render_all(work: list[tuple[Path, str, dict]], issued: dt.datetime) -> dict
 
     cores = min(os.cpu_count() or 1, 8)
     if len(work) < PARALLEL_FROM or cores < 2:
-        return {path: _render(template, ctx, issued) for template, path, ctx in work}
+        return {path: _render(template, ctx, issued, finish) for template, path, ctx, finish in work}
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [work[i::cores] for i in range(cores)]
     with ProcessPoolExecutor(max_workers=cores) as pool:
         parts = list(pool.map(_render_chunk, chunks, [issued] * cores))
     done = {path: data for part in parts for path, data in part}
-    return {path: done[path] for _, path, _ in work}
+    return {path: done[path] for _, path, _, _ in work}
 
 
-def _render_chunk(work: list[tuple[Path, str, dict]], issued: dt.datetime) -> list[tuple[str, bytes]]:
-    return [(path, _render(template, ctx, issued)) for template, path, ctx in work]
+def _render_chunk(work: list[tuple], issued: dt.datetime) -> list[tuple[str, bytes]]:
+    return [(path, _render(template, ctx, issued, finish)) for template, path, ctx, finish in work]
 
 
-def _render(template: Path, ctx: dict, issued: dt.datetime) -> bytes:
+def _render(template: Path, ctx: dict, issued: dt.datetime, finish=None) -> bytes:
     if template.suffix == ".xlsx":
         from . import workbook
 
         return workbook.fill(template, ctx, issued)
-    return render.compiled(template.parent, template.name).render(ctx, issued)
+    data = render.compiled(template.parent, template.name).render(ctx, issued)
+    if finish is not None:
+        from .output import normalize_docx
+
+        data = normalize_docx(finish(data, ctx))
+    return data
 
 
 def compare(old: dict | None, allocation: Allocation) -> list[Change]:
@@ -137,7 +143,7 @@ def check_templates(config_path: Path, files: list[Path], templates_dir: Path | 
     allocation = quotas.allocate(plan)
     folder = templates_dir or templates_for(plan, config_path)
     contexts = {k.template: documents.sample_context(k, plan, allocation) for k in documents.KINDS
-                if plan.nominations is not None or k.group == "plan"}  # no nominations: no packs to check
+                if documents.available(k, plan)}  # e.g. no nominations: no packs to check
     targets = [folder / name for name in contexts] if not files else list(files)
     anything = {key: value for ctx in contexts.values() for key, value in ctx.items()}
     findings, refs, union = [], [], {}
@@ -193,3 +199,41 @@ def new_plan(config_path: Path, target: Path) -> list[str]:
         "Tiếp theo: sửa câu chữ trong các mẫu bằng Word, sửa số liệu trong plan.yaml, rồi chạy",
         f"  python build_docs.py --config {target / 'plan.yaml'} --check-template",
         f"  python build_docs.py --config {target / 'plan.yaml'} --output {target / 'output'}"]
+
+
+class AwardResult(NamedTuple):
+    plan: Plan
+    awards: object  # awards.Awards
+    written: list[Path]
+
+
+DECISION_LIST = "quyet_dinh/khen_thuong.json"  # the decision's awardees: what the certificates print
+
+
+def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
+                   allow_incomplete: bool = False) -> AwardResult:
+    """--decision: the Ban's Tờ trình, the Quyết định and its list from what intake accepted, and
+    the list itself as data, so the certificates print exactly the decision's awardees."""
+    from . import awards as awards_mod
+
+    plan = config.load_plan(config_path)
+    chosen = awards_mod.load(plan, out_dir, allow_incomplete)
+    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "decision", awards=chosen)
+    docs[DECISION_LIST] = awards_mod.dump(chosen)
+    return AwardResult(plan, chosen, write_all(out_dir, docs))
+
+
+def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
+                       pdf: bool = True) -> AwardResult:
+    """--certificates: one page per awardee of the decision's list, in one .docx and one PDF
+    (one LibreOffice conversion), the PDF split into one ZIP per unit, and the record-book page."""
+    from . import awards as awards_mod
+
+    plan = config.load_plan(config_path)
+    chosen = awards_mod.read_dump(plan, out_dir / DECISION_LIST)
+    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "certificates", awards=chosen)
+    if pdf:
+        from . import certificate_pdf
+
+        docs.update(certificate_pdf.pdf_and_zips(docs, chosen, plan))
+    return AwardResult(plan, chosen, write_all(out_dir, docs))

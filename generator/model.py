@@ -107,6 +107,57 @@ class Nominations(NamedTuple):
     choices: dict  # column name -> tuple of the values it may take
 
 
+class LegalBasis(NamedTuple):
+    """One «Căn cứ» line and the days it may be cited: laws are replaced, so the line is data."""
+    text: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    line: int | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class Decision(NamedTuple):
+    """The Quyết định khen thưởng, its list and the Ban's Tờ trình: the office's own values."""
+    authority: str  # BAN THƯỜNG VỤ LIÊN ĐOÀN LAO ĐỘNG TỈNH LẠNG SƠN
+    code: str
+    number: int | None
+    date: PlanDate
+    proposer: str  # the Ban in charge, which writes the Tờ trình
+    proposer_code: str  # ký hiệu of its Tờ trình, e.g. TTr-CSPL
+    proposer_signer: Signer
+    campaign: str  # "có thành tích xuất sắc …": the trích yếu, Điều 1 and the certificates
+    prize: str  # Điều 2
+    executors: str  # Điều 3, before "chịu trách nhiệm thi hành Quyết định này./."
+    legal_basis: tuple[LegalBasis, ...]
+    recipients: tuple[RecipientGroup, ...]
+    # which column of the units' lists holds what: {"name": …, "unit": …} and
+    # {"name": …, "gender": …, "position": …, "unit": …}
+    collective_columns: dict
+    individual_columns: dict
+
+
+class Box(NamedTuple):
+    """Where a block of a certificate is printed, in millimetres from the paper's top left."""
+    x: float
+    y: float
+    w: float
+    h: float
+    min_size: float | None = None  # the smallest font size (pt) the text may shrink to
+
+
+class Certificates(NamedTuple):
+    mode: str  # "full" (the whole certificate on plain paper) or "overlay" (pre-printed stock)
+    paper: str  # "A4" or "A3", landscape
+    address: str | dict  # "Đồng chí" for everyone, or {gender: "Ông" | "Bà"}
+    first_number: int  # Số sổ of the first certificate
+    offset_x: float  # the printer's offset, mm, added to every box
+    offset_y: float
+    signer: Signer
+    boxes: dict  # mode -> {box name (a template style "BK <name>") -> Box}
+
+
 class Plan(NamedTuple):
     document: DocumentInfo
     conclusion: DocumentRef
@@ -120,4 +171,6 @@ class Plan(NamedTuple):
     fields: dict = {}  # name -> str, int or datetime.date: free values for the templates' wording
     templates: str | None = None  # the templates' folder, relative to the config file
     nominations: Nominations | None = None
+    decision: Decision | None = None
+    certificates: Certificates | None = None
     warnings: tuple[Problem, ...] = ()

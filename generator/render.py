@@ -64,6 +64,7 @@ def make_env(autoescape: bool = True) -> SandboxedEnvironment:
         "two_digits": formatting.two_digits,
         "short_date": formatting.short_date,
         "month_year": _month_year,
+        "capitalize_first": formatting.capitalize_first,
     }.items()})
     return env
 

@@ -187,11 +187,17 @@ def missing(template: str, refs: list[Ref], ctx: dict[str, Any]) -> list[Finding
     return out
 
 
+# Read by a build step after the template (certificate.py places the boxes), not by a template.
+NOT_FOR_TEMPLATES = ("layout",)
+
+
 def unused(refs: list[Ref], ctx: dict[str, Any]) -> list[Finding]:
     """Config values no template reads: each field of `fields:`, and each top-level value."""
     read = {r.path[:2] for r in refs} | {r.path[:1] for r in refs}
     out = []
     for key, value in ctx.items():
+        if key in NOT_FOR_TEMPLATES:
+            continue
         if key == "fields":
             for name in value:
                 if ("fields", name) not in read and ("fields",) not in {r.path for r in refs}:

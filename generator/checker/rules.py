@@ -101,9 +101,18 @@ def _own_label(p: Para, pattern: str) -> tuple[Para, Para | None]:
     return p.split_at(m.end())
 
 
+# A certificate (Bằng khen) is laid out in boxes, each a paragraph style «BK …» (certificate.py):
+# not an NĐ 30 document, so only the rules of its print (the font) apply.
+CERTIFICATE = "Bằng khen"
+CERTIFICATE_RULES = ("phong_chu",)
+
+
 def find_elements(doc: Document) -> Elements:
     e = Elements()
     paras = doc.paragraphs
+    if paras and any(p.style_name.startswith("BK ") for p in paras):
+        e.doc_type = CERTIFICATE
+        return e
     top = [p for p in paras[:40] if p.text.strip() and not _is_rule_para(p)]
     for p in top:
         t = squash(p.text)
@@ -137,7 +146,8 @@ def find_elements(doc: Document) -> Elements:
         if kind and p.table is None:
             e.type_line, e.doc_type = p, kind
             break
-        if re.match(r"(?i)phụ lục\b", t) and p.table is None and e.quoc_hieu is None:
+        # An annex, or a list issued with a decision («DANH SÁCH … (Kèm theo Quyết định …)»).
+        if re.match(r"(?i)(phụ lục|danh sách)\b", t) and p.table is None and e.quoc_hieu is None:
             e.type_line, e.doc_type = p, "Phụ lục"
             break
     if e.type_line is None and e.vv is not None:
@@ -723,6 +733,8 @@ def evaluate(doc: Document, rendered=None) -> tuple[Elements, list[RuleResult]]:
     results = []
     for r in RULES:
         if el.doc_type in r.skip_types or (r.types is not None and el.doc_type not in r.types):
+            continue
+        if el.doc_type == CERTIFICATE and r.rid not in CERTIFICATE_RULES:
             continue
         try:
             findings = r.check(ctx)

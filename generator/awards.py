@@ -1,0 +1,134 @@
+"""The awardees: the nominations intake accepted (output/tiep_nhan.json), in the annex's order,
+as the decision, its list and the certificates all read them. One list feeds all three, so
+the counts in Điều 1, the rows of the list and the certificates cannot disagree.
+
+The decision is refused while intake still has units that are not «đủ», unless the office
+says to go on without them (--allow-incomplete); then they are named.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from . import intake, quotas
+from .context import units_of
+from .exceptions import GeneratorError
+from .model import Plan
+
+
+class AwardsError(GeneratorError):
+    """The awardees cannot make a decision: intake is incomplete, or a row lacks what it needs."""
+
+
+class Awardee(NamedTuple):
+    kind: str  # "tap_the" or "ca_nhan"
+    unit_stt: int
+    unit: str  # the unit that proposed them (a row of the annex)
+    name: str
+    gender: str
+    position: str
+    workplace: str
+    values: dict  # every column of their row, as the list names it
+
+
+class Awards(NamedTuple):
+    collectives: tuple[Awardee, ...]
+    individuals: tuple[Awardee, ...]
+    missing: tuple[tuple[str, str], ...] = ()  # (unit, status) left out with --allow-incomplete
+
+    @property
+    def all(self) -> tuple[Awardee, ...]:
+        """List order: I. TẬP THỂ, then II. CÁ NHÂN; certificates are numbered in this order."""
+        return self.collectives + self.individuals
+
+
+def _require(plan: Plan) -> None:
+    if plan.nominations is None or plan.decision is None:
+        missing = "nominations" if plan.nominations is None else "decision"
+        raise AwardsError(f"tệp cấu hình thiếu mục {missing}; xem mục đó trong config/plan.yaml của dự án.")
+
+
+def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplete: bool = False) -> Awards:
+    """The awardees of the units intake accepted, in the annex's order (pure)."""
+    _require(plan)
+    problems = [(r["name"], r["status"]) for r in table if r["status"] != intake.DU]
+    if problems and not allow_incomplete:
+        lines = "\n".join(f"  - {name}: {status}" for name, status in problems)
+        raise AwardsError(f"tiếp nhận hồ sơ chưa xong, còn {len(problems)} đơn vị chưa «đủ»:\n{lines}\n"
+                          "Chạy lại --intake khi các đơn vị gửi đủ danh sách, hoặc thêm --allow-incomplete để lập "
+                          "Quyết định với các đơn vị đã đủ (các đơn vị trên sẽ không có trong danh sách).")
+    d = plan.decision
+    roles = {"tap_the": d.collective_columns, "ca_nhan": d.individual_columns}
+    out: dict[str, list[Awardee]] = {"tap_the": [], "ca_nhan": []}
+    skipped = {name for name, status in problems if status != intake.THIEU}
+    for row in table:
+        entry = accepted.get(row["name"])
+        if not entry or row["name"] in skipped:
+            continue
+        for kind, label in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
+            for i, values in enumerate(entry.get(kind, []), 1):
+                get = {role: " ".join(str(values.get(col) or "").split()) for role, col in roles[kind].items()}
+                if not get.get("name"):
+                    raise AwardsError(f"{row['name']}: {label} thứ {i} trong danh sách đã tiếp nhận chưa có tên "
+                                      f"(cột «{roles[kind]['name']}»); sửa danh sách của đơn vị rồi chạy lại --intake.")
+                out[kind].append(Awardee(kind, row["stt"], row["name"], get["name"], get.get("gender", ""),
+                                         get.get("position", ""), get.get("unit", ""), dict(values)))
+    if not out["tap_the"] and not out["ca_nhan"]:
+        raise AwardsError("chưa có tập thể, cá nhân nào được tiếp nhận; chạy --intake với danh sách các đơn vị gửi về "
+                          "trước khi lập Quyết định.")
+    return Awards(tuple(out["tap_the"]), tuple(out["ca_nhan"]), tuple(problems))
+
+
+def load(plan: Plan, out_dir: Path, allow_incomplete: bool = False) -> Awards:
+    """What intake accepted and wrote to out_dir, checked as the decision needs it."""
+    _require(plan)
+    if not (out_dir / intake.STATE).is_file():
+        raise AwardsError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.STATE}); chạy "
+                          "python build_docs.py --intake THƯ_MỤC_DANH_SÁCH trước.")
+    state = intake._load_state(out_dir)
+    table = intake.current(plan, out_dir)
+    return from_accepted(plan, state, table, allow_incomplete)
+
+
+def sample(plan: Plan) -> Awards:
+    """Invented awardees, one slot of each kind per unit: the data --check-template and the contract
+    tests render the decision's templates with."""
+    _require(plan)
+    units = units_of(plan, quotas.allocate(plan))
+    rows = []
+    for u in units:
+        rows.append(Awardee("tap_the", u["stt"], u["name"], f"Công đoàn cơ sở số {u['stt']}", "", "", u["name"], {}))
+        rows.append(Awardee("ca_nhan", u["stt"], u["name"], f"Nguyễn Văn {u['stt']}", "Nam", "Chủ tịch Công đoàn cơ sở",
+                            u["name"], {}))
+    return Awards(tuple(a for a in rows if a.kind == "tap_the"), tuple(a for a in rows if a.kind == "ca_nhan"))
+
+
+def dump(awards: Awards) -> bytes:
+    """The decision's list as data (quyet_dinh/khen_thuong.json), for the certificates."""
+    import json
+
+    data = {"tap_the": [a._asdict() for a in awards.collectives], "ca_nhan": [a._asdict() for a in awards.individuals],
+            "missing": [list(m) for m in awards.missing]}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def read_dump(plan: Plan, path: Path) -> Awards:
+    """The awardees of the last decision built; every one must have a name."""
+    import json
+
+    _require(plan)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        parts = {k: [Awardee(**{f: row[f] for f in Awardee._fields}) for row in data[k]] for k in ("tap_the", "ca_nhan")}
+    except FileNotFoundError:
+        raise AwardsError(f"chưa có Quyết định khen thưởng ({path}); chạy python build_docs.py --decision trước: "
+                          "Bằng khen in đúng danh sách kèm theo Quyết định.") from None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise AwardsError(f"không đọc được danh sách của Quyết định ({path}): {err}; chạy lại --decision.") from None
+    for kind, label in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
+        for i, a in enumerate(parts[kind], 1):
+            if not str(a.name or "").strip():
+                raise AwardsError(f"{path}: {label} thứ {i} ({a.unit}) không có tên; sửa danh sách rồi chạy lại "
+                                  "--decision trước khi in Bằng khen.")
+    return Awards(tuple(parts["tap_the"]), tuple(parts["ca_nhan"]),
+                  tuple(tuple(m) for m in data.get("missing", [])))

@@ -1,0 +1,355 @@
+"""The certificates' layout: the rendered template's paragraphs placed in boxes at positions in
+millimetres, one page per certificate.
+
+The template holds the wording and the look: each block is a paragraph (or a few) in a style
+named «BK <box>», inside one loop over the certificates. The config holds where each box sits
+on the paper (moved by the printer's offset). This step puts each certificate on its own page
+as one borderless table whose rows and columns are cut at the boxes' edges and whose row
+heights are exact: a box is a merged cell, so its text starts exactly where the config says,
+wraps inside its width, and cannot push anything else. Text too long for its box is shrunk,
+down to the box's min_size, before it is printed; text that cannot fit even so stops the build
+with the awardee's name. (Frames would do the same in Word, but LibreOffice lays out two
+thousand pages of frames fifteen times slower than tables.)
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import NamedTuple
+
+from lxml import etree
+
+from . import textfit
+from .exceptions import GeneratorError
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+PREFIX = "BK "  # the style name of a box: «BK Ten» is the box «Ten» of the config
+MM = 1440 / 25.4  # twips per millimetre
+LINE = 1.2  # line height, times the font size (exact, so a box's height is known before printing)
+ROOM = 0.97  # wrap a little early: Word and LibreOffice do not break at exactly the same point
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+class LayoutError(GeneratorError):
+    """The template's boxes and the config's do not match, or a text cannot fit its box."""
+
+
+class RunLook(NamedTuple):
+    size: float  # points
+    bold: bool
+    italic: bool
+    font: str
+
+
+class _Styles:
+    """The run formatting each paragraph style gives, following basedOn to the document defaults."""
+
+    def __init__(self, xml: bytes):
+        root = etree.fromstring(xml)
+        self.names, self._own, self._base = {}, {}, {}
+        for s in root.iterfind("w:style", NS):
+            sid = s.get(_w("styleId"))
+            name = s.find("w:name", NS)
+            self.names[sid] = name.get(_w("val")) if name is not None else sid
+            based = s.find("w:basedOn", NS)
+            self._base[sid] = based.get(_w("val")) if based is not None else None
+            self._own[sid] = _props(s.find("w:rPr", NS))
+        self._defaults = _props(root.find("w:docDefaults/w:rPrDefault/w:rPr", NS))
+
+    def look(self, sid: str | None, run_props) -> RunLook:
+        chain, seen = [], set()
+        while sid and sid not in seen:
+            seen.add(sid)
+            chain.append(self._own.get(sid, {}))
+            sid = self._base.get(sid)
+        merged = dict(self._defaults)
+        for props in reversed(chain):
+            merged.update(props)
+        merged.update(_props(run_props))
+        return RunLook(merged.get("size", 11.0), merged.get("bold", False), merged.get("italic", False),
+                       merged.get("font", "Times New Roman"))
+
+
+def _props(rpr) -> dict:
+    out = {}
+    if rpr is None:
+        return out
+    sz = rpr.find("w:sz", NS)
+    if sz is not None:
+        out["size"] = int(sz.get(_w("val"))) / 2
+    for tag, key in (("b", "bold"), ("i", "italic")):
+        el = rpr.find(f"w:{tag}", NS)
+        if el is not None:
+            out[key] = el.get(_w("val"), "true") not in ("0", "false", "off")
+    fonts = rpr.find("w:rFonts", NS)
+    if fonts is not None and fonts.get(_w("ascii")):
+        out["font"] = fonts.get(_w("ascii"))
+    return out
+
+
+def _text(p) -> str:
+    out = []
+    for el in p.iter(_w("t"), _w("br"), _w("tab")):
+        out.append(el.text or "" if el.tag == _w("t") else "\n" if el.tag == _w("br") else " ")
+    return "".join(out)
+
+
+def _twips(pt: float) -> int:
+    return int(round(pt * 20))
+
+
+class Box(NamedTuple):
+    name: str
+    left: int  # twips from the paper's edges
+    top: int
+    width: int
+    height: int
+    min_size: float | None
+
+
+def _boxes(layout: dict) -> dict[str, Box]:
+    dx, dy = layout["offset"]
+    return {name: Box(name, round((b["x"] + dx) * MM), round((b["y"] + dy) * MM), round(b["w"] * MM),
+                      round(b["h"] * MM), b.get("min_size"))
+            for name, b in layout["boxes"].items()}
+
+
+def _fit(paragraphs: list, box: Box, styles: _Styles, who: str) -> None:
+    """Exact line heights for every paragraph of the box, and its runs shrunk until the text fits
+    the box's height, wrapped at its width; the template's sizes when it fits as it is."""
+    looks = []
+    for p in paragraphs:
+        ppr = p.find("w:pPr", NS)
+        style = ppr.find("w:pStyle", NS) if ppr is not None else None
+        sid = style.get(_w("val")) if style is not None else None
+        runs = [(r, styles.look(sid, r.find("w:rPr", NS))) for r in p.iterfind("w:r", NS)]
+        spacing = ppr.find("w:spacing", NS) if ppr is not None else None
+        before = int(spacing.get(_w("before"), 0)) / 20 if spacing is not None else 0.0
+        after = int(spacing.get(_w("after"), 0)) / 20 if spacing is not None else 0.0
+        base = styles.look(sid, None)
+        looks.append((p, runs, before, after, max([lk.size for _, lk in runs] or [base.size]), base))
+    room = box.width / 20 * ROOM
+    biggest = max(size for *_, size, _ in looks)
+    least = box.min_size if box.min_size is not None else biggest
+    scale = 1.0
+    while True:
+        need = 0.0
+        for p, runs, before, after, size, base in looks:
+            text = _text(p)
+            look = runs[0][1] if runs else base
+            face = textfit.face(look.font, look.bold, look.italic)
+            # the widest face of the paragraph measures all of it: wide on purpose, never narrow
+            widths = [textfit.face(lk.font, lk.bold, lk.italic) for _, lk in runs] or [face]
+            n = max(textfit.lines(text, f, size * scale, room) for f in widths)
+            need += before + after + n * size * scale * LINE
+        if need <= box.height / 20:
+            break
+        if biggest * (scale - 0.02) < least - 1e-9:
+            raise LayoutError(f"{who}: chữ trong ô «{box.name}» quá dài, thu nhỏ tới cỡ {least:g} vẫn không vừa ô "
+                              f"{box.width / MM:.0f}×{box.height / MM:.0f} mm. Nới rộng ô (certificates.boxes), giảm "
+                              "min_size, hoặc rút gọn chữ.")
+        scale -= 0.02
+    for p, runs, _, _, size, _ in looks:
+        ppr = p.find("w:pPr", NS)
+        if ppr is None:
+            ppr = etree.SubElement(p, _w("pPr"))
+            p.insert(0, ppr)
+        for old in ppr.findall("w:framePr", NS):
+            ppr.remove(old)
+        spacing = ppr.find("w:spacing", NS)
+        if spacing is None:
+            spacing = etree.SubElement(ppr, _w("spacing"))
+            _order(ppr, spacing)
+        spacing.set(_w("line"), str(_twips(size * scale * LINE)))
+        spacing.set(_w("lineRule"), "exact")
+        if scale < 1.0:
+            for r, look in runs:
+                rpr = r.find("w:rPr", NS)
+                if rpr is None:
+                    rpr = etree.Element(_w("rPr"))
+                    r.insert(0, rpr)
+                for tag in ("sz", "szCs"):
+                    el = rpr.find(f"w:{tag}", NS)
+                    if el is None:
+                        el = etree.SubElement(rpr, _w(tag))
+                        _order(rpr, el)
+                    el.set(_w("val"), str(max(2, int(round(look.size * scale * 2)))))
+
+
+# The schema's order of the pPr and rPr children this step may add (Word refuses other orders).
+_PPR = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+        "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+        "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+        "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+_RPR = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+        "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+        "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+        "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+
+
+def _order(parent, child) -> None:
+    order = _PPR if parent.tag == _w("pPr") else _RPR
+    local = etree.QName(child).localname
+    parent.remove(child)
+    rank = order.index(local)
+    for i, sibling in enumerate(parent):
+        name = etree.QName(sibling).localname
+        if name in order and order.index(name) > rank:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def _tiny_paragraph(page_break: bool = False):
+    """A paragraph one point high: the anchor of a page (and its page break), nothing to read."""
+    p = etree.Element(_w("p"))
+    ppr = etree.SubElement(p, _w("pPr"))
+    if page_break:
+        etree.SubElement(ppr, _w("pageBreakBefore"))
+    spacing = etree.SubElement(ppr, _w("spacing"))
+    spacing.attrib.update({_w("before"): "0", _w("after"): "0", _w("line"): "20", _w("lineRule"): "exact"})
+    rpr = etree.SubElement(ppr, _w("rPr"))
+    etree.SubElement(rpr, _w("sz")).set(_w("val"), "2")
+    return p
+
+
+def _page(boxes: list[Box], content: dict[str, list], paper_width: int):
+    """One certificate: a table cut at every box edge, each box a merged cell holding its paragraphs."""
+    ys = sorted({b.top for b in boxes} | {b.top + b.height for b in boxes})
+    xs = sorted({0, paper_width} | {b.left for b in boxes} | {b.left + b.width for b in boxes})
+    tbl = etree.Element(_w("tbl"))
+    pr = etree.SubElement(tbl, _w("tblPr"))
+    etree.SubElement(pr, _w("tblW")).attrib.update({_w("w"): str(paper_width), _w("type"): "dxa"})
+    etree.SubElement(pr, _w("tblLayout")).set(_w("type"), "fixed")
+    margins = etree.SubElement(pr, _w("tblCellMar"))
+    for side in ("top", "left", "bottom", "right"):
+        etree.SubElement(margins, _w(side)).attrib.update({_w("w"): "0", _w("type"): "dxa"})
+    etree.SubElement(pr, _w("tblLook")).attrib.update({_w("val"): "0000", _w("firstRow"): "0", _w("lastRow"): "0",
+                                                       _w("firstColumn"): "0", _w("lastColumn"): "0",
+                                                       _w("noHBand"): "1", _w("noVBand"): "1"})
+    grid = etree.SubElement(tbl, _w("tblGrid"))
+    for a, b in zip(xs, xs[1:]):
+        etree.SubElement(grid, _w("gridCol")).set(_w("w"), str(b - a))
+    for top, bottom in zip(ys, ys[1:]):
+        tr = etree.SubElement(tbl, _w("tr"))
+        trpr = etree.SubElement(tr, _w("trPr"))
+        etree.SubElement(trpr, _w("cantSplit"))
+        etree.SubElement(trpr, _w("trHeight")).attrib.update({_w("val"): str(bottom - top), _w("hRule"): "exact"})
+        col = 0
+        empty_from = None
+        while col < len(xs) - 1:
+            box = next((b for b in boxes if b.left == xs[col] and b.top <= top and bottom <= b.top + b.height), None)
+            if box is None:
+                empty_from = col if empty_from is None else empty_from
+                col += 1
+                continue
+            if empty_from is not None:
+                _cell(tr, xs, empty_from, col, None, None)
+                empty_from = None
+            end = xs.index(box.left + box.width)
+            merge = None if box.height == bottom - top else ("restart" if box.top == top else "continue")
+            _cell(tr, xs, col, end, merge, content[box.name] if box.top == top else None)
+            col = end
+        if empty_from is not None:
+            _cell(tr, xs, empty_from, col, None, None)
+    return tbl
+
+
+def _cell(tr, xs: list[int], start: int, end: int, merge: str | None, paragraphs: list | None) -> None:
+    tc = etree.SubElement(tr, _w("tc"))
+    pr = etree.SubElement(tc, _w("tcPr"))
+    etree.SubElement(pr, _w("tcW")).attrib.update({_w("w"): str(xs[end] - xs[start]), _w("type"): "dxa"})
+    if end - start > 1:
+        etree.SubElement(pr, _w("gridSpan")).set(_w("val"), str(end - start))
+    if merge:
+        el = etree.SubElement(pr, _w("vMerge"))
+        if merge == "restart":
+            el.set(_w("val"), "restart")
+    if paragraphs:
+        tc.extend(paragraphs)
+    else:
+        tc.append(_tiny_paragraph())
+
+
+def lay_out(data: bytes, ctx: dict) -> bytes:
+    """The rendered certificates (.docx bytes) with every certificate on its own page, its boxes
+    where ctx["layout"] puts them."""
+    layout = ctx["layout"]
+    boxes = _boxes(layout)
+    width, height = round(layout["width"] * MM), round(layout["height"] * MM)
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    styles = _Styles(zin.read("word/styles.xml"))
+    doc = etree.fromstring(zin.read("word/document.xml"))
+    body = doc.find("w:body", NS)
+    sect = body.find("w:sectPr", NS)
+    by_id = {sid: name[len(PREFIX):] for sid, name in styles.names.items() if name.startswith(PREFIX)}
+    pages: list[dict[str, list]] = []
+    first = None
+    previous = None
+    for el in list(body):
+        body.remove(el) if el is not sect else None
+        if el.tag != _w("p"):
+            continue
+        ps = el.find("w:pPr/w:pStyle", NS)
+        name = by_id.get(ps.get(_w("val"))) if ps is not None else None
+        if name is None:
+            previous = None  # a paragraph outside the boxes (the loop's own) is dropped
+            continue
+        if first is None:
+            first = name
+        if name == first and previous != first:
+            pages.append({})
+        if not pages:
+            continue
+        if name in pages[-1] and previous != name:
+            raise LayoutError(f"mẫu Bằng khen: ô «{name}» xuất hiện hai lần trên một trang; các đoạn của một ô "
+                              "phải liền nhau.")
+        pages[-1].setdefault(name, []).append(el)
+        previous = name
+    unknown = sorted({name for page in pages for name in page} - set(boxes))
+    if unknown:
+        raise LayoutError(f"mẫu Bằng khen dùng kiểu chữ {', '.join(PREFIX + u for u in unknown)} nhưng "
+                          f"certificates.boxes.{ctx['certificate']['mode']} không có vị trí ô {', '.join(unknown)}.")
+    certs = ctx["certificates"]
+    if len(pages) != len(certs):
+        raise LayoutError(f"mẫu Bằng khen cho {len(pages)} trang nhưng có {len(certs)} người được khen; mẫu cần đúng "
+                          "một vòng {%p for c in certificates %} … {%p endfor %} bao tất cả các ô.")
+    used = sorted({name for page in pages for name in page}, key=lambda n: (boxes[n].top, boxes[n].left))
+    placed = [boxes[n] for n in used]
+    top = min(b.top for b in placed)
+    for i, (page, cert) in enumerate(zip(pages, certs)):
+        who = f"Bằng khen số sổ {cert['so_so']} ({cert['name']}, {cert['unit']})"
+        for name, paragraphs in page.items():
+            _fit(paragraphs, boxes[name], styles, who)
+        body.insert(len(body) - 1, _tiny_paragraph(page_break=i > 0))
+        body.insert(len(body) - 1, _page([b for b in placed if b.name in page], page, width))
+    _page_setup(sect, width, height, max(0, top - 20))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            blob = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True) \
+                if item.filename == "word/document.xml" else zin.read(item.filename)
+            zout.writestr(item, blob)
+    return out.getvalue()
+
+
+def _page_setup(sect, width: int, height: int, top: int) -> None:
+    """Landscape paper; the page starts where the highest box does (less the one-point anchor),
+    every other margin nil: the boxes' positions are the paper's."""
+    size = sect.find("w:pgSz", NS)
+    size.attrib.clear()
+    size.attrib.update({_w("w"): str(width), _w("h"): str(height), _w("orient"): "landscape"})
+    mar = sect.find("w:pgMar", NS)
+    mar.attrib.clear()
+    mar.attrib.update({_w(k): str(v) for k, v in (("top", top), ("right", 0), ("bottom", 0), ("left", 0),
+                                                  ("header", 0), ("footer", 0), ("gutter", 0))})
+    for ref in sect.findall("w:headerReference", NS) + sect.findall("w:footerReference", NS):
+        sect.remove(ref)
+    title = sect.find("w:titlePg", NS)
+    if title is not None:
+        sect.remove(title)

@@ -1,0 +1,85 @@
+"""How much room a line of text takes, from the font's own advance widths (fontTools), so a
+certificate's long name can be wrapped or shrunk before it is printed, never after.
+
+Times New Roman is measured with its own file where the machine has it (Windows), else with
+Liberation Serif, which has the same metrics. With neither, a width is guessed on the wide side
+(a name then shrinks a little more than it needed to, never less).
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+# family -> file names for (regular, bold, italic, bold italic), the Windows ones first
+FILES = {
+    "times new roman": (("times.ttf", "LiberationSerif-Regular.ttf"), ("timesbd.ttf", "LiberationSerif-Bold.ttf"),
+                        ("timesi.ttf", "LiberationSerif-Italic.ttf"), ("timesbi.ttf", "LiberationSerif-BoldItalic.ttf")),
+    "arial": (("arial.ttf", "LiberationSans-Regular.ttf"), ("arialbd.ttf", "LiberationSans-Bold.ttf"),
+              ("ariali.ttf", "LiberationSans-Italic.ttf"), ("arialbi.ttf", "LiberationSans-BoldItalic.ttf")),
+}
+FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.fonts"),
+           os.path.expanduser("~/.local/share/fonts"), r"C:\Windows\Fonts", "/Library/Fonts", "/System/Library/Fonts")
+
+
+class Face(NamedTuple):
+    widths: dict  # code point -> advance in font units
+    per_em: int
+    default: int  # advance of a character the font lacks (the .notdef glyph)
+
+
+@functools.lru_cache(maxsize=None)
+def _index() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in FOLDERS:
+        if os.path.isdir(folder):
+            for root, _, files in os.walk(folder):
+                for f in files:
+                    found.setdefault(f.lower(), Path(root, f))
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def face(family: str, bold: bool, italic: bool) -> Face | None:
+    names = FILES.get(family.lower(), FILES["times new roman"])[int(bold) + 2 * int(italic)]
+    for name in names:
+        path = _index().get(name.lower())
+        if path is not None:
+            from fontTools.ttLib import TTFont
+
+            font = TTFont(str(path), lazy=True)
+            metrics = font["hmtx"].metrics
+            cmap = font.getBestCmap()
+            widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
+            return Face(widths, font["head"].unitsPerEm, metrics[font.getGlyphOrder()[0]][0])
+    return None
+
+
+def width(text: str, f: Face | None, size: float) -> float:
+    """The text's advance in points at `size` points."""
+    if f is None:  # no metrics: wide guesses (capitals and digits wider than Times's own)
+        return sum(0.25 if c == " " else 0.75 if c.isupper() or c.isdigit() else 0.56 for c in text) * size
+    # Composed Vietnamese letters are in the font; a letter + combining mark is measured as the letter.
+    return sum(f.widths.get(ord(c), f.default) for c in text if not 0x300 <= ord(c) < 0x370) * size / f.per_em
+
+
+def lines(text: str, f: Face | None, size: float, room: float) -> int:
+    """How many lines the text takes in `room` points, wrapped at spaces as Word and LibreOffice
+    do; a word wider than the room is broken, as they break it."""
+    count = 0
+    for part in text.split("\n"):
+        count += 1
+        used = 0.0
+        space = width(" ", f, size)
+        for word in part.split(" "):
+            w = width(word, f, size)
+            if used and used + space + w <= room:
+                used += space + w
+            elif w <= room:
+                count += 1 if used else 0
+                used = w
+            else:  # broken over ceil(w / room) lines
+                count += (1 if used else 0) + int(w // room)
+                used = w % room
+    return count
