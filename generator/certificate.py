@@ -27,6 +27,9 @@ NS = {"w": W}
 PREFIX = "BK "  # the style name of a box: «BK Ten» is the box «Ten» of the config
 MM = 1440 / 25.4  # twips per millimetre
 LINE = 1.2  # line height, times the font size (exact, so a box's height is known before printing)
+# Room kept below the last line, times the font size: the glyphs' own box (what a PDF reader
+# reports) reaches this far below a line of exact height 1.2.
+DESCENT = 0.15
 ROOM = 0.97  # wrap a little early: Word and LibreOffice do not break at exactly the same point
 
 
@@ -146,7 +149,7 @@ def _fit(paragraphs: list, box: Box, styles: _Styles, who: str) -> None:
             widths = [textfit.face(lk.font, lk.bold, lk.italic) for _, lk in runs] or [face]
             n = max(textfit.lines(text, f, size * scale, room) for f in widths)
             need += before + after + n * size * scale * LINE
-        if need <= box.height / 20:
+        if need + DESCENT * looks[-1][4] * scale <= box.height / 20:
             break
         if biggest * (scale - 0.02) < least - 1e-9:
             raise LayoutError(f"{who}: chữ trong ô «{box.name}» quá dài, thu nhỏ tới cỡ {least:g} vẫn không vừa ô "

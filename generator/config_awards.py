@@ -13,8 +13,9 @@ PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
 MODES = ("full", "overlay")
 # Which columns of a unit's list the decision and the certificates read.
 ROLES = {"collective_columns": ("name", "unit"), "individual_columns": ("name", "gender", "position", "unit")}
-# A law on thi đua, khen thưởng: the decision must cite one in force (a warning otherwise).
-_TDKT_LAW = re.compile(r"\bluật thi đua,? khen thưởng\b", re.IGNORECASE)
+# A Căn cứ line citing a law on thi đua, khen thưởng (the line opens with it; a later mention, as
+# in «… của Luật Thi đua, Khen thưởng», is not the law itself): one must be in force.
+_TDKT_LAW = re.compile(r"\s*(căn cứ\s+)?luật thi đua,? khen thưởng\b", re.IGNORECASE)
 
 
 def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) -> Decision | None:
@@ -116,7 +117,7 @@ def check_decision(r, d: Decision, plan_date: PlanDate, node: yaml.MappingNode) 
                f"ban hành Kế hoạch ({plan_date.month:02d}/{plan_date.year}); Quyết định khen thưởng ban hành sau "
                "Kế hoạch.")
     cited = [b for b in d.legal_basis if b.in_force(day)]
-    if not any(_TDKT_LAW.search(b.text) for b in cited):
+    if not any(_TDKT_LAW.match(b.text) for b in cited):
         r.warn(nodes["legal_basis"], "decision.legal_basis",
                f"không có Luật Thi đua, Khen thưởng nào còn hiệu lực vào ngày {day:%d/%m/%Y} trong các dòng Căn cứ; "
                "thêm dòng Căn cứ Luật đang có hiệu lực (với valid_from, valid_to).")
@@ -141,7 +142,7 @@ def certificates(r, node: yaml.Node, field: str) -> Certificates | None:
     offset = r.get(v, "offset", field, lambda n, f: _offset(r, n, f), default=(0.0, 0.0))
     boxes = r.get(v, "boxes", field, lambda n, f: _boxes(r, n, f))
     if None not in (paper, offset, boxes):
-        _check_paper(r, v["boxes"], field, boxes, PAPERS[paper], offset)
+        _check_paper(r, v["boxes"], f"{field}.boxes", boxes, PAPERS[paper], offset)
     address = v.get("address")
     if isinstance(address, yaml.MappingNode):
         m = r.mapping(address, f"{field}.address", (), tuple(k.value for k, _ in address.value))

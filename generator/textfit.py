@@ -23,37 +23,48 @@ FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.
            os.path.expanduser("~/.local/share/fonts"), r"C:\Windows\Fonts", "/Library/Fonts", "/System/Library/Fonts")
 
 
+# Letters a Vietnamese font must have; an old Liberation (1.x) lacks some, and LibreOffice then
+# takes them from another, wider font.
+VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐƯƠ"
+
+
 class Face(NamedTuple):
     widths: dict  # code point -> advance in font units
     per_em: int
-    default: int  # advance of a character the font lacks (the .notdef glyph)
+    default: int  # advance assumed for a character the font lacks: wide, as its fallback may be
 
 
 @functools.lru_cache(maxsize=None)
-def _index() -> dict[str, Path]:
-    found: dict[str, Path] = {}
+def _index() -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
     for folder in FOLDERS:
         if os.path.isdir(folder):
             for root, _, files in os.walk(folder):
                 for f in files:
-                    found.setdefault(f.lower(), Path(root, f))
+                    found.setdefault(f.lower(), []).append(Path(root, f))
     return found
 
 
 @functools.lru_cache(maxsize=None)
 def face(family: str, bold: bool, italic: bool) -> Face | None:
-    names = FILES.get(family.lower(), FILES["times new roman"])[int(bold) + 2 * int(italic)]
-    for name in names:
-        path = _index().get(name.lower())
-        if path is not None:
-            from fontTools.ttLib import TTFont
+    """The metrics of the family's file with every Vietnamese letter (of several copies, e.g.
+    Liberation 1.x and 2.x, the one LibreOffice would choose), else of the first found."""
+    from fontTools.ttLib import TTFont
 
+    names = FILES.get(family.lower(), FILES["times new roman"])[int(bold) + 2 * int(italic)]
+    found = None
+    for name in names:
+        for path in _index().get(name.lower(), []):
             font = TTFont(str(path), lazy=True)
             metrics = font["hmtx"].metrics
             cmap = font.getBestCmap()
             widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
-            return Face(widths, font["head"].unitsPerEm, metrics[font.getGlyphOrder()[0]][0])
-    return None
+            per_em = font["head"].unitsPerEm
+            candidate = Face(widths, per_em, int(per_em * 0.75))
+            if all(ord(c) in widths for c in VIETNAMESE):
+                return candidate
+            found = found or candidate
+    return found
 
 
 def width(text: str, f: Face | None, size: float) -> float:
