@@ -377,6 +377,117 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             abort(404)
         return send_file(out_dir / INTAKE_FILES[INTAKE_FILES.index(name)], as_attachment=True, download_name=name)
 
+    # -- «Quyết định và Bằng khen»: the decision and the certificates, by main.build_decision and
+    # main.build_certificates (the same as --decision, --certificates) ------------------------------
+    AWARD_FOLDERS = ("quyet_dinh", "bang_khen")
+    ALL_AWARDS = "quyet_dinh_bang_khen.zip"
+
+    def award_files() -> list[str]:
+        """Every file of the last decision and certificates, as paths under output/."""
+        names = [p.relative_to(out_dir).as_posix() for folder in AWARD_FOLDERS if (out_dir / folder).is_dir()
+                 for p in sorted((out_dir / folder).rglob("*")) if p.is_file() and not p.name.endswith(".json")]
+        return names + ([ALL_AWARDS] if (out_dir / ALL_AWARDS).is_file() else [])
+
+    def award_view() -> dict:
+        from ..awards import AwardsError, read_dump
+        from ..main import DECISION_LIST
+
+        plan = rules()
+        table = intake.current(plan, out_dir) if plan.nominations is not None else []
+        try:
+            chosen = read_dump(plan, out_dir / DECISION_LIST)
+        except AwardsError:
+            chosen = None
+        for row in table:
+            row["in_decision"] = None if chosen is None else [
+                sum(a.unit == row["name"] for a in part) for part in (chosen.collectives, chosen.individuals)]
+        order = ["to_trinh_ban", "quyet_dinh", "danh_sach_khen_thuong", "bang_khen"]  # as the office writes them
+        shown = sorted((p.name for p in Path(previews.name).glob("khen-*.png")),
+                       key=lambda n: order.index(n[5:-4]) if n[5:-4] in order else len(order))
+        return {"ok": True, "table": table, "downloads": award_files(), "previews": shown,
+                "decision": None if chosen is None else {"collectives": len(chosen.collectives),
+                                                          "individuals": len(chosen.individuals)}}
+
+    def preview_pages(pdfs: dict[str, Path]) -> None:
+        for label, pdf in pdfs.items():
+            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                            str(Path(previews.name) / f"khen-{label}")], check=True, capture_output=True)
+
+    def zip_all() -> None:
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name in award_files():
+                if name != ALL_AWARDS:
+                    z.write(out_dir / name, name)
+        write_all(out_dir, {ALL_AWARDS: buf.getvalue()})
+
+    @app.get("/quyet-dinh")
+    def award_page():
+        plan = rules()
+        if plan.decision is None or plan.nominations is None:
+            return render_template("error.html", title="Thiếu cấu hình", message="Tệp cấu hình chưa có mục decision "
+                                   "(Quyết định khen thưởng) hoặc nominations.", hint="Thêm các mục đó rồi tải lại."), 500
+        return render_template("decision.html", token=token, plan=plan, view=award_view())
+
+    @app.post("/api/decision/build")
+    def decision_build():
+        from ..main import build_decision
+        from ..pdf import find_soffice, to_pdf_bytes
+
+        allow = bool((request.get_json(silent=True) or {}).get("allow_incomplete"))
+        with lock:
+            try:
+                built = build_decision(config_path, out_dir, templates_dir, allow_incomplete=allow)
+            except GeneratorError as err:
+                return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
+            message = (f"Đã lập Quyết định: {len(built.awards.collectives):02d} tập thể và "
+                       f"{len(built.awards.individuals):02d} cá nhân.")
+            if built.awards.missing:
+                message += " Chưa đưa vào: " + ", ".join(f"{n} ({s})" for n, s in built.awards.missing) + "."
+            if find_soffice() is not None:
+                try:
+                    docs = [p for p in built.written if p.suffix == ".docx"]
+                    pdfs = write_all(out_dir / "quyet_dinh", to_pdf_bytes(docs))
+                    preview_pages({p.stem: p for p in pdfs})
+                except (GeneratorError, OSError, subprocess.CalledProcessError) as err:
+                    message += f" Không dựng được ảnh xem trước: {err}"
+            zip_all()
+        return jsonify({**award_view(), "message": message})
+
+    @app.post("/api/certificates/build")
+    def certificates_build():
+        from ..main import build_certificates
+
+        with lock:
+            try:
+                built = build_certificates(config_path, out_dir, templates_dir)
+                zip_all()
+                preview_pages({"bang_khen": out_dir / "bang_khen" / "bang_khen.pdf"})
+            except GeneratorError as err:
+                return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
+            except (OSError, subprocess.CalledProcessError) as err:
+                return jsonify({**award_view(), "message": f"Đã in Bằng khen; không dựng được ảnh xem trước: {err}"})
+        return jsonify({**award_view(), "message": f"Đã in {len(built.awards.all)} Bằng khen (kiểu "
+                        f"«{built.plan.certificates.mode}»), một trang mỗi người; ZIP theo từng đơn vị."})
+
+    @app.get("/download/khen-thuong/<path:name>")
+    def award_download(name: str):
+        files = award_files()
+        if name not in files:  # only a file the page listed: no path from the request
+            abort(404)
+        path = out_dir / files[files.index(name)]
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @app.get("/preview/khen-thuong/<name>")
+    def award_preview(name: str):
+        shown = {p.name: p for p in Path(previews.name).glob("khen-*.png")}
+        if name not in shown:
+            abort(404)
+        return send_file(shown[name], mimetype="image/png", max_age=0)
+
     @app.errorhandler(HTTPException)
     def http_error(err):
         """Every error in Vietnamese: JSON for the page's requests, a page for a person."""
