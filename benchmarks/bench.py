@@ -158,6 +158,43 @@ def award_cycle(count: int, tmp: Path) -> dict:
     return {"units": count, "packs": packs, "intake": intake}
 
 
+CERTIFICATES = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from generator import awards as A, certificate_pdf
+from generator.config import load_plan
+from generator.main import render_documents
+plan = load_plan({config!r})
+n = {count}
+people = [A.Awardee("ca_nhan", i * 15 // n + 1, f"Đơn vị số {{i * 15 // n + 1}}", f"Nguyễn Văn Thành {{i}}", "Nam",
+                    "Chủ tịch Công đoàn cơ sở", f"Trường Trung học cơ sở số {{i}} huyện Cao Lộc", {{}}) for i in range(n)]
+chosen = A.Awards((), tuple(people))
+t = time.perf_counter()
+_, docs = render_documents(plan, group="certificates", awards=chosen)
+docx = time.perf_counter() - t
+t = time.perf_counter()
+extra = certificate_pdf.pdf_and_zips(docs, chosen, plan)  # one conversion, then pypdf splits it
+pdf = time.perf_counter() - t
+peak = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024
+office = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(docx, pdf, peak, office, len(extra) - 1)
+"""
+
+
+def certificates(count: int) -> dict | None:
+    """`count` certificates in one .docx, one PDF by one LibreOffice conversion, and the PDF split
+    into one ZIP per unit (15 units)."""
+    from generator.pdf import find_soffice
+
+    if find_soffice() is None:
+        return None
+    code = CERTIFICATES.format(root=str(ROOT), config=str(ROOT / "config" / "plan.yaml"), count=count)
+    res = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT, env=BASE_ENV)
+    docx, pdf, peak, office, zips = res.stdout.split()
+    return {"count": count, "docx": float(docx), "pdf": float(pdf), "peak_mb": float(peak),
+            "office_mb": float(office), "zips": int(zips)}
+
+
 def sizes(counts: list[int], tmp: Path) -> list[dict]:
     rows = []
     for count in counts:
@@ -234,6 +271,7 @@ def main() -> None:
         s = sizes(counts, tmp)
         p = pdfs(n_pdf, tmp / "pdf") if not args.quick else None
         award = award_cycle(5 if args.quick else 200, tmp)
+        cert = certificates(20 if args.quick else 2000)
     lines = [
         "# Benchmarks",
         "",
@@ -259,6 +297,14 @@ def main() -> None:
                  f"peak {pk['peak_mb']:.0f} MB | ≤ 10 s |")
     lines.append(f"| intake of {award['units']} lists of 10 rows (`--intake`), best of 3 | {ik['seconds']:.2f} s, "
                  f"peak {ik['peak_mb']:.0f} MB | ≤ 3 s, < 300 MB |")
+    if cert:
+        lines.append(f"| {cert['count']:,} certificates (`--certificates`), the .docx | {cert['docx']:.2f} s | ≤ 10 s |")
+        lines.append(f"| the same, their PDF by one LibreOffice conversion, split into {cert['zips']} ZIPs by unit (pypdf) "
+                     f"| {cert['pdf']:.1f} s | ≤ 60 s |")
+        lines.append(f"| the same, peak memory | {cert['peak_mb']:.0f} MB (Python), {cert['office_mb']:.0f} MB "
+                     f"(LibreOffice) | < 1 GB |")
+    elif not args.quick:
+        lines.append("| certificates | not measured: LibreOffice is not installed | |")
     if p:
         lines.append(f"| both PDFs, cold (a fresh LibreOffice each time), median of {n_pdf} | {p['cold']:.2f} s | ≤ 4 s |")
         if p["warm"] is not None:

@@ -13,6 +13,7 @@ thousand pages of frames fifteen times slower than tables.)
 """
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from typing import NamedTuple
@@ -53,7 +54,7 @@ class _Styles:
 
     def __init__(self, xml: bytes):
         root = etree.fromstring(xml)
-        self.names, self._own, self._base = {}, {}, {}
+        self.names, self._own, self._base, self._looks = {}, {}, {}, {}
         for s in root.iterfind("w:style", NS):
             sid = s.get(_w("styleId"))
             name = s.find("w:name", NS)
@@ -64,6 +65,13 @@ class _Styles:
         self._defaults = _props(root.find("w:docDefaults/w:rPrDefault/w:rPr", NS))
 
     def look(self, sid: str | None, run_props) -> RunLook:
+        key = (sid, None if run_props is None else etree.tostring(run_props))
+        found = self._looks.get(key)
+        if found is None:
+            found = self._looks[key] = self._look(sid, run_props)
+        return found
+
+    def _look(self, sid: str | None, run_props) -> RunLook:
         chain, seen = [], set()
         while sid and sid not in seen:
             seen.add(sid)
@@ -121,9 +129,10 @@ def _boxes(layout: dict) -> dict[str, Box]:
             for name, b in layout["boxes"].items()}
 
 
-def _fit(paragraphs: list, box: Box, styles: _Styles, who: str) -> None:
+def _fit(paragraphs: list, box: Box, styles: _Styles, who: str, known: dict) -> None:
     """Exact line heights for every paragraph of the box, and its runs shrunk until the text fits
-    the box's height, wrapped at its width; the template's sizes when it fits as it is."""
+    the box's height, wrapped at its width; the template's sizes when it fits as it is. `known`:
+    the scale found for the same text in the same box (most boxes read the same on every page)."""
     looks = []
     for p in paragraphs:
         ppr = p.find("w:pPr", NS)
@@ -135,6 +144,14 @@ def _fit(paragraphs: list, box: Box, styles: _Styles, who: str) -> None:
         after = int(spacing.get(_w("after"), 0)) / 20 if spacing is not None else 0.0
         base = styles.look(sid, None)
         looks.append((p, runs, before, after, max([lk.size for _, lk in runs] or [base.size]), base))
+    key = (box.name, tuple((_text(p), tuple(lk for _, lk in runs), before, after) for p, runs, before, after, _, _ in looks))
+    scale = known.get(key)
+    if scale is None:
+        scale = known[key] = _scale(looks, box, who)
+    _apply(looks, scale)
+
+
+def _scale(looks: list, box: Box, who: str) -> float:
     room = box.width / 20 * ROOM
     biggest = max(size for *_, size, _ in looks)
     least = box.min_size if box.min_size is not None else biggest
@@ -156,6 +173,10 @@ def _fit(paragraphs: list, box: Box, styles: _Styles, who: str) -> None:
                               f"{box.width / MM:.0f}×{box.height / MM:.0f} mm. Nới rộng ô (certificates.boxes), giảm "
                               "min_size, hoặc rút gọn chữ.")
         scale -= 0.02
+    return scale
+
+
+def _apply(looks: list, scale: float) -> None:
     for p, runs, _, _, size, _ in looks:
         ppr = p.find("w:pPr", NS)
         if ppr is None:
@@ -210,6 +231,10 @@ def _order(parent, child) -> None:
 
 def _tiny_paragraph(page_break: bool = False):
     """A paragraph one point high: the anchor of a page (and its page break), nothing to read."""
+    return copy.deepcopy(_TINY[page_break])
+
+
+def _make_tiny(page_break: bool):
     p = etree.Element(_w("p"))
     ppr = etree.SubElement(p, _w("pPr"))
     if page_break:
@@ -221,8 +246,26 @@ def _tiny_paragraph(page_break: bool = False):
     return p
 
 
-def _page(boxes: list[Box], content: dict[str, list], paper_width: int):
-    """One certificate: a table cut at every box edge, each box a merged cell holding its paragraphs."""
+_TINY = {flag: _make_tiny(flag) for flag in (False, True)}
+
+
+def _page(boxes: list[Box], content: dict[str, list], paper_width: int, skeletons: dict):
+    """One certificate: a table cut at every box edge, each box a merged cell holding its
+    paragraphs. The empty table is made once per set of boxes and copied for each page."""
+    key = tuple(b.name for b in boxes)
+    if key not in skeletons:
+        skeletons[key] = _skeleton(boxes, paper_width)
+    tbl = copy.deepcopy(skeletons[key])
+    for tc in tbl.iter(_w("tc")):
+        name = tc.get("box")
+        if name is not None:
+            del tc.attrib["box"]
+            tc.extend(content[name])
+    return tbl
+
+
+def _skeleton(boxes: list[Box], paper_width: int):
+    """The table of one page with its cells empty: a box's first cell is marked with its name."""
     ys = sorted({b.top for b in boxes} | {b.top + b.height for b in boxes})
     xs = sorted({0, paper_width} | {b.left for b in boxes} | {b.left + b.width for b in boxes})
     tbl = etree.Element(_w("tbl"))
@@ -256,14 +299,14 @@ def _page(boxes: list[Box], content: dict[str, list], paper_width: int):
                 empty_from = None
             end = xs.index(box.left + box.width)
             merge = None if box.height == bottom - top else ("restart" if box.top == top else "continue")
-            _cell(tr, xs, col, end, merge, content[box.name] if box.top == top else None)
+            _cell(tr, xs, col, end, merge, box.name if box.top == top else None)
             col = end
         if empty_from is not None:
             _cell(tr, xs, empty_from, col, None, None)
     return tbl
 
 
-def _cell(tr, xs: list[int], start: int, end: int, merge: str | None, paragraphs: list | None) -> None:
+def _cell(tr, xs: list[int], start: int, end: int, merge: str | None, box: str | None) -> None:
     tc = etree.SubElement(tr, _w("tc"))
     pr = etree.SubElement(tc, _w("tcPr"))
     etree.SubElement(pr, _w("tcW")).attrib.update({_w("w"): str(xs[end] - xs[start]), _w("type"): "dxa"})
@@ -273,8 +316,8 @@ def _cell(tr, xs: list[int], start: int, end: int, merge: str | None, paragraphs
         el = etree.SubElement(pr, _w("vMerge"))
         if merge == "restart":
             el.set(_w("val"), "restart")
-    if paragraphs:
-        tc.extend(paragraphs)
+    if box:
+        tc.set("box", box)  # filled by _page with the box's paragraphs
     else:
         tc.append(_tiny_paragraph())
 
@@ -325,12 +368,14 @@ def lay_out(data: bytes, ctx: dict) -> bytes:
     used = sorted({name for page in pages for name in page}, key=lambda n: (boxes[n].top, boxes[n].left))
     placed = [boxes[n] for n in used]
     top = min(b.top for b in placed)
+    known: dict = {}
+    skeletons: dict = {}
     for i, (page, cert) in enumerate(zip(pages, certs)):
         who = f"Bằng khen số sổ {cert['so_so']} ({cert['name']}, {cert['unit']})"
         for name, paragraphs in page.items():
-            _fit(paragraphs, boxes[name], styles, who)
+            _fit(paragraphs, boxes[name], styles, who, known)
         body.insert(len(body) - 1, _tiny_paragraph(page_break=i > 0))
-        body.insert(len(body) - 1, _page([b for b in placed if b.name in page], page, width))
+        body.insert(len(body) - 1, _page([b for b in placed if b.name in page], page, width, skeletons))
     _page_setup(sect, width, height, max(0, top - 20))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import NamedTuple
 
 # family -> file names for (regular, bold, italic, bold italic), the Windows ones first
 FILES = {
@@ -28,10 +27,13 @@ FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.
 VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐƯƠ"
 
 
-class Face(NamedTuple):
-    widths: dict  # code point -> advance in font units
-    per_em: int
-    default: int  # advance assumed for a character the font lacks: wide, as its fallback may be
+class Face:
+    """One font file's advance widths (hashed by identity: one object per file and style)."""
+
+    def __init__(self, widths: dict, per_em: int, default: int):
+        self.widths = widths  # code point -> advance in font units
+        self.per_em = per_em
+        self.default = default  # advance assumed for a character the font lacks: wide, as its fallback may be
 
 
 @functools.lru_cache(maxsize=None)
@@ -69,10 +71,16 @@ def face(family: str, bold: bool, italic: bool) -> Face | None:
 
 def width(text: str, f: Face | None, size: float) -> float:
     """The text's advance in points at `size` points."""
+    return _em(text, f) * size
+
+
+@functools.lru_cache(maxsize=65536)
+def _em(text: str, f: Face | None) -> float:
+    """The advance in ems (a word recurs on every certificate: measured once)."""
     if f is None:  # no metrics: wide guesses (capitals and digits wider than Times's own)
-        return sum(0.25 if c == " " else 0.75 if c.isupper() or c.isdigit() else 0.56 for c in text) * size
+        return sum(0.25 if c == " " else 0.75 if c.isupper() or c.isdigit() else 0.56 for c in text)
     # Composed Vietnamese letters are in the font; a letter + combining mark is measured as the letter.
-    return sum(f.widths.get(ord(c), f.default) for c in text if not 0x300 <= ord(c) < 0x370) * size / f.per_em
+    return sum(f.widths.get(ord(c), f.default) for c in text if not 0x300 <= ord(c) < 0x370) / f.per_em
 
 
 def lines(text: str, f: Face | None, size: float, room: float) -> int:
