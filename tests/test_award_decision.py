@@ -283,3 +283,10 @@ def test_awardees_come_in_the_annex_order_collectives_first():
     got = awards.from_accepted(plan, accepted, table)
     assert [a.name for a in got.all] == ["CĐCS A1", "Vi Thị Giang", "Lê Văn Cường"]  # the table's order: B, A
     assert got.individuals[0].position == "Kế toán" and got.individuals[0].workplace == "Trường B"
+
+
+def test_the_record_book_list_fits_one_page_for_the_shipped_lists(chain, tmp_path):
+    from generator.pdf import to_pdf_bytes
+
+    pdf = to_pdf_bytes([chain / "bang_khen" / "so_cap_bang.docx"])["so_cap_bang.pdf"]
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
