@@ -118,8 +118,28 @@ def test_each_units_zip_holds_exactly_its_own_pages(chain):
 def test_every_document_of_the_decision_and_the_certificates_passes_the_check(chain):
     paths = sorted((chain / "quyet_dinh").glob("*.docx")) + sorted((chain / "bang_khen").glob("*.docx"))
     assert len(paths) == 5
+    types = {}
     for path in paths:
-        assert [f.message for f in check_file(path, render=True).findings if f.severity == LOI] == [], path.name
+        report = check_file(path, render=True)
+        assert [f.message for f in report.findings if f.severity == LOI] == [], path.name
+        types[path.name] = report.doc_type
+    # the lists issued with the decision are read as annexes; a certificate is not an NĐ 30 document
+    assert types == {"danh_sach_khen_thuong.docx": "Phụ lục", "quyet_dinh.docx": "Quyết định",
+                     "to_trinh_ban.docx": "Tờ trình", "bang_khen.docx": "Bằng khen", "so_cap_bang.docx": "Phụ lục"}
+
+
+def test_a_certificate_is_judged_by_its_font_alone(chain, tmp_path):
+    import docx as python_docx
+
+    doc = python_docx.Document(str(chain / "bang_khen" / "bang_khen.docx"))
+    for run in doc.tables[0]._tbl.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts"):
+        run.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}ascii", "VNI-Times")
+    doc.styles["BK Ten"].font.name = "VNI-Times"
+    target = tmp_path / "bang_khen.docx"
+    doc.save(str(target))
+    report = check_file(target, render=False)
+    assert [r.rule for r in report.results] == ["phong_chu"]
+    assert any(f.severity == LOI for f in report.findings)
 
 
 def test_the_decision_cites_only_the_legal_basis_in_force_on_its_date(chain):
