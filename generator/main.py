@@ -236,4 +236,9 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
         from . import certificate_pdf
 
         docs.update(certificate_pdf.pdf_and_zips(docs, chosen, plan))
-    return AwardResult(plan, chosen, write_all(out_dir, docs))
+    written = write_all(out_dir, docs)
+    if pdf:  # a unit no longer in the list keeps no ZIP from an earlier build
+        for old in (out_dir / certificate_pdf.BY_UNIT).parent.glob("*.zip"):
+            if old.relative_to(out_dir).as_posix() not in docs:
+                old.unlink()
+    return AwardResult(plan, chosen, written)

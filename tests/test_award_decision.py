@@ -310,3 +310,35 @@ def test_the_record_book_list_fits_one_page_for_the_shipped_lists(chain, tmp_pat
 
     pdf = to_pdf_bytes([chain / "bang_khen" / "so_cap_bang.docx"])["so_cap_bang.pdf"]
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_a_unit_left_out_later_keeps_no_zip_from_the_earlier_certificates(done, tmp_path):
+    lists = tmp_path / "lists"
+    shutil.copytree(LISTS, lists)
+    next(lists.glob("04-*.xlsx")).unlink()
+    (done / "tiep_nhan.json").unlink()  # intake from scratch: Đình Lập has sent nothing
+    assert run("--output", str(done), "--intake", str(lists)) == 0
+    assert run("--output", str(done), "--decision", "--allow-incomplete") == 0
+    assert run("--output", str(done), "--certificates") == 0
+    zips = sorted(p.name for p in (done / "bang_khen" / "theo_don_vi").glob("*.zip"))
+    assert len(zips) == 14 and not any(name.startswith("04-") for name in zips)
+    assert len(PdfReader(str(done / "bang_khen" / "bang_khen.pdf")).pages) == 45
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("      Ky: {x: 160, y: 143, w: 120, h: 64}", "      Ky: {x: 160, y: 163, w: 120, h: 64}", "certificates.boxes.full.Ky"),
+    ("    day: null\n    month: 5\n    year: 2023", "    day: 20\n    month: 1\n    year: 2023", "decision.date"),
+], ids=["box off the paper", "decision before the plan"])
+def test_a_bad_config_stops_the_certificates_with_its_line_and_keeps_the_last_ones(done, tmp_path, capsys, old, new,
+                                                                                    field):
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    assert old in text
+    config = tmp_path / "plan.yaml"
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    before = snapshot(done)
+    assert cli_main(["--config", str(config), "--output", str(done), "--certificates"]) == 2
+    err = capsys.readouterr().err
+    assert field in err and "Traceback" not in err
+    assert any(f"dòng {n}" in err for n in range(line, line + 3))
+    assert snapshot(done) == before
