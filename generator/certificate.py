@@ -337,8 +337,12 @@ def lay_out(data: bytes, ctx: dict) -> bytes:
     pages: list[dict[str, list]] = []
     first = None
     previous = None
+    # The loop repeats the template's boxes once per certificate: a page begins where the first
+    # box comes again after another. Everything is taken out of the body and put back placed.
     for el in list(body):
-        body.remove(el) if el is not sect else None
+        if el is sect:
+            continue
+        body.remove(el)
         if el.tag != _w("p"):
             continue
         ps = el.find("w:pPr/w:pStyle", NS)

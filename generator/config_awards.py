@@ -143,6 +143,9 @@ def certificates(r, node: yaml.Node, field: str) -> Certificates | None:
     boxes = r.get(v, "boxes", field, lambda n, f: _boxes(r, n, f))
     if None not in (paper, offset, boxes):
         _check_paper(r, v["boxes"], f"{field}.boxes", boxes, PAPERS[paper], offset)
+    if mode is not None and boxes is not None and mode not in boxes:
+        r.fail(v["boxes"], f"{field}.boxes", f"không có vị trí các ô cho kiểu in «{mode}» (mode): thêm nhóm "
+               f"«{mode}:» với các ô như nhóm đã có.")
     address = v.get("address")
     if isinstance(address, yaml.MappingNode):
         m = r.mapping(address, f"{field}.address", (), tuple(k.value for k, _ in address.value))
@@ -210,7 +213,7 @@ def _boxes(r, node, field) -> dict | None:
             least = r.get(b, "min_size", f, lambda n, ff: _mm(r, n, ff, 4.0), default=None)
             if None not in (x, y, w, h):
                 boxes[name] = Box(x, y, w, h, least)
-        if m is not None and not boxes and not r.problems:
+        if m is not None and not m:
             r.fail(layout, f"{field}.{mode}", "cần ít nhất một ô.")
         out[mode] = boxes
     return out

@@ -182,3 +182,16 @@ def test_a_template_box_the_config_does_not_place_is_refused():
     with pytest.raises(LayoutError) as err:
         render(plan._replace(certificates=plan.certificates._replace(boxes=boxes)))
     assert "BK Tang" in str(err.value)
+
+
+def test_a_mode_without_its_boxes_is_refused_with_the_line_of_boxes():
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    start = text.index("    overlay:\n      Ten:")
+    end = text.index("\n\n", start)
+    broken = text[:start] + text[end:]
+    broken = __import__("re").sub(r"(?m)^  mode: full$", "  mode: overlay", broken, count=1)
+    with pytest.raises(ConfigError) as err:
+        parse_plan(broken)
+    (problem,) = err.value.problems
+    assert problem.field == "certificates.boxes" and "«overlay»" in problem.message
+    assert problem.line == text[:text.index("    full:\n      Quoc hieu")].count("\n") + 1  # the boxes it has
