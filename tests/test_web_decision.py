@@ -79,3 +79,11 @@ def test_downloads_are_only_the_listed_files(server):
     intake(server)
     for name in ("../config/plan.yaml", "tiep_nhan.json", "quyet_dinh/khen_thuong.json", "%2e%2e/plan.yaml"):
         assert client.get("/download/khen-thuong/" + name).status_code == 404
+
+
+def test_building_without_the_pages_token_is_refused(server):
+    client = server.app.test_client()
+    for url in ("/api/decision/build", "/api/certificates/build"):
+        res = client.post(url, json={})
+        assert res.status_code == 403 and "CSRF" in res.get_json()["message"]
+    assert not (server.out / "quyet_dinh").exists()
