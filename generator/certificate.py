@@ -54,7 +54,7 @@ class _Styles:
 
     def __init__(self, xml: bytes):
         root = etree.fromstring(xml)
-        self.names, self._own, self._base, self._looks = {}, {}, {}, {}
+        self.names, self._own, self._base, self._looks, self._space = {}, {}, {}, {}, {}
         for s in root.iterfind("w:style", NS):
             sid = s.get(_w("styleId"))
             name = s.find("w:name", NS)
@@ -62,7 +62,21 @@ class _Styles:
             based = s.find("w:basedOn", NS)
             self._base[sid] = based.get(_w("val")) if based is not None else None
             self._own[sid] = _props(s.find("w:rPr", NS))
+            self._space[sid] = _spacing(s.find("w:pPr/w:spacing", NS))
         self._defaults = _props(root.find("w:docDefaults/w:rPrDefault/w:rPr", NS))
+        self._space_default = _spacing(root.find("w:docDefaults/w:pPrDefault/w:pPr/w:spacing", NS))
+
+    def spacing(self, sid: str | None, own) -> tuple[float, float]:
+        """Points before and after a paragraph: its own, else its style's (through basedOn), else
+        the document's default."""
+        found = _spacing(own)
+        seen = set()
+        while sid and sid not in seen:
+            seen.add(sid)
+            found = {**self._space.get(sid, {}), **found}
+            sid = self._base.get(sid)
+        found = {**self._space_default, **found}
+        return found.get("before", 0.0), found.get("after", 0.0)
 
     def look(self, sid: str | None, run_props) -> RunLook:
         key = (sid, None if run_props is None else etree.tostring(run_props))
@@ -102,6 +116,12 @@ def _props(rpr) -> dict:
     return out
 
 
+def _spacing(el) -> dict:
+    if el is None:
+        return {}
+    return {key: int(el.get(_w(key))) / 20 for key in ("before", "after") if el.get(_w(key)) is not None}
+
+
 def _text(p) -> str:
     out = []
     for el in p.iter(_w("t"), _w("br"), _w("tab")):
@@ -139,9 +159,7 @@ def _fit(paragraphs: list, box: Box, styles: _Styles, who: str, known: dict) -> 
         style = ppr.find("w:pStyle", NS) if ppr is not None else None
         sid = style.get(_w("val")) if style is not None else None
         runs = [(r, styles.look(sid, r.find("w:rPr", NS))) for r in p.iterfind("w:r", NS)]
-        spacing = ppr.find("w:spacing", NS) if ppr is not None else None
-        before = int(spacing.get(_w("before"), 0)) / 20 if spacing is not None else 0.0
-        after = int(spacing.get(_w("after"), 0)) / 20 if spacing is not None else 0.0
+        before, after = styles.spacing(sid, ppr.find("w:spacing", NS) if ppr is not None else None)
         base = styles.look(sid, None)
         looks.append((p, runs, before, after, max([lk.size for _, lk in runs] or [base.size]), base))
     key = (box.name, tuple((_text(p), tuple(lk for _, lk in runs), before, after) for p, runs, before, after, _, _ in looks))

@@ -195,3 +195,22 @@ def test_a_mode_without_its_boxes_is_refused_with_the_line_of_boxes():
     (problem,) = err.value.problems
     assert problem.field == "certificates.boxes" and "«overlay»" in problem.message
     assert problem.line == text[:text.index("    full:\n      Quoc hieu")].count("\n") + 1  # the boxes it has
+
+
+def test_space_the_style_puts_before_a_paragraph_counts_toward_its_box(tmp_path):
+    """A clerk who adds room above the signer's name in the style, not on the paragraph, gets the
+    same check: a name pushed out of its box stops the build instead of being cut off."""
+    import shutil
+
+    from docx import Document
+    from docx.shared import Pt
+
+    templates = tmp_path / "templates"
+    shutil.copytree(SHIPPED_CONFIG.parent.parent / "templates", templates)
+    doc = Document(str(templates / "bang_khen_phoi.docx"))
+    doc.styles["BK Ten"].paragraph_format.space_before = Pt(40)  # 14 mm above a name in a 20 mm box
+    doc.save(str(templates / "bang_khen_phoi.docx"))
+    plan = plan_with(mode="overlay")
+    with pytest.raises(LayoutError) as err:
+        render_documents(plan, templates, group="certificates", awards=LONG)
+    assert "«Ten»" in str(err.value)
