@@ -47,6 +47,7 @@ class RunLook(NamedTuple):
     bold: bool
     italic: bool
     font: str
+    caps: bool = False  # printed in capitals whatever was typed
 
 
 class _Styles:
@@ -96,7 +97,7 @@ class _Styles:
             merged.update(props)
         merged.update(_props(run_props))
         return RunLook(merged.get("size", 11.0), merged.get("bold", False), merged.get("italic", False),
-                       merged.get("font", "Times New Roman"))
+                       merged.get("font", "Times New Roman"), merged.get("caps", False))
 
 
 def _props(rpr) -> dict:
@@ -106,7 +107,7 @@ def _props(rpr) -> dict:
     sz = rpr.find("w:sz", NS)
     if sz is not None:
         out["size"] = int(sz.get(_w("val"))) / 2
-    for tag, key in (("b", "bold"), ("i", "italic")):
+    for tag, key in (("b", "bold"), ("i", "italic"), ("caps", "caps")):
         el = rpr.find(f"w:{tag}", NS)
         if el is not None:
             out[key] = el.get(_w("val"), "true") not in ("0", "false", "off")
@@ -179,6 +180,8 @@ def _scale(looks: list, box: Box, who: str) -> float:
         for p, runs, before, after, size, base in looks:
             text = _text(p)
             look = runs[0][1] if runs else base
+            if any(lk.caps for _, lk in runs) or (not runs and base.caps):
+                text = text.upper()
             face = textfit.face(look.font, look.bold, look.italic)
             # the widest face of the paragraph measures all of it: wide on purpose, never narrow
             widths = [textfit.face(lk.font, lk.bold, lk.italic) for _, lk in runs] or [face]

@@ -214,3 +214,28 @@ def test_space_the_style_puts_before_a_paragraph_counts_toward_its_box(tmp_path)
     with pytest.raises(LayoutError) as err:
         render_documents(plan, templates, group="certificates", awards=LONG)
     assert "«Ten»" in str(err.value)
+
+
+def test_a_style_in_capitals_is_measured_in_capitals(tmp_path):
+    import io
+    import shutil
+
+    from docx import Document
+
+    name = "Công đoàn cơ sở Trường Phổ thông Dân tộc nội trú Trung học cơ sở và Trung học phổ thông huyện Văn Quan"
+    chosen = A.Awards((collective(name),), ())
+
+    def name_size(templates) -> float:
+        doc = Document(io.BytesIO(render_documents(plan_with(mode="overlay"), templates, group="certificates",
+                                                   awards=chosen)[1]["bang_khen/bang_khen.docx"]))
+        p = next(p for p in doc.tables[0]._tbl.iter("{*}p") if "Văn Quan" in "".join(t.text or "" for t in p.iter("{*}t")))
+        sizes = [int(el.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")) / 2 for el in p.iter("{*}sz")]
+        return sizes[0] if sizes else 22.0
+
+    templates = tmp_path / "templates"
+    shutil.copytree(SHIPPED_CONFIG.parent.parent / "templates", templates)
+    assert name_size(templates) == 22.0  # two lines as typed
+    doc = Document(str(templates / "bang_khen_phoi.docx"))
+    doc.styles["BK Ten"].font.all_caps = True
+    doc.save(str(templates / "bang_khen_phoi.docx"))
+    assert name_size(templates) < 22.0  # three in capitals: shrunk to two
