@@ -151,8 +151,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"Chưa đưa vào Quyết định: {name} ({status}).")
         print(f"Quyết định: {len(a.collectives):02d} tập thể và {len(a.individuals):02d} cá nhân "
               f"của {len({x.unit for x in a.all})} đơn vị.")
+        written = list(result.written)
+        if args.pdf:
+            from .pdf import convert
+
+            written += convert([p for p in result.written if p.suffix == ".docx"], args.output / "quyet_dinh")
         print("Đã ghi:")
-        for path in result.written:
+        for path in written:
             print(f"  {path}")
         return 0
     if args.certificates:

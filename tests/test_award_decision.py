@@ -38,7 +38,7 @@ def chain(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cycle")
     assert run("--output", str(out), "--packs") == 0
     assert run("--output", str(out), "--intake", str(LISTS)) == 0
-    assert run("--output", str(out), "--decision") == 0
+    assert run("--output", str(out), "--decision", "--pdf") == 0
     assert run("--output", str(out), "--certificates") == 0
     return out
 
@@ -68,6 +68,8 @@ def test_article_one_the_list_and_the_certificates_count_the_same_awardees(chain
     assert len(pdf.pages) == len(certificates.tables) == collectives + individuals
     record = docx.Document(str(chain / "bang_khen" / "so_cap_bang.docx"))
     assert len(data_rows(record.tables[0])) == collectives + individuals
+    printed = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(chain / "quyet_dinh" / "quyet_dinh.pdf")).pages)
+    assert f"cho {collectives} tập thể và {individuals} cá nhân (có danh sách kèm theo)" in printed  # as printed
 
 
 def test_the_list_numbers_each_part_on_and_groups_it_by_unit_in_the_annex_order(chain):
