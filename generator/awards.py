@@ -34,7 +34,10 @@ class Awardee(NamedTuple):
 class Awards(NamedTuple):
     collectives: tuple[Awardee, ...]
     individuals: tuple[Awardee, ...]
-    missing: tuple[tuple[str, str], ...] = ()  # (unit, status) left out with --allow-incomplete
+    # With --allow-incomplete: (unit, status) of the units left out (not sent, with errors, over
+    # quota), and of those in with fewer than their quota («thiếu»: what they sent is listed).
+    missing: tuple[tuple[str, str], ...] = ()
+    partial: tuple[tuple[str, str], ...] = ()
 
     @property
     def all(self) -> tuple[Awardee, ...]:
@@ -61,6 +64,8 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
     roles = {"tap_the": d.collective_columns, "ca_nhan": d.individual_columns}
     out: dict[str, list[Awardee]] = {"tap_the": [], "ca_nhan": []}
     skipped = {name for name, status in problems if status != intake.THIEU}
+    left_out = tuple((n, st) for n, st in problems if n in skipped)
+    partial = tuple((n, st) for n, st in problems if n not in skipped)
     for row in table:
         entry = accepted.get(row["name"])
         if not entry or row["name"] in skipped:
@@ -76,7 +81,7 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
     if not out["tap_the"] and not out["ca_nhan"]:
         raise AwardsError("chưa có tập thể, cá nhân nào được tiếp nhận; chạy --intake với danh sách các đơn vị gửi về "
                           "trước khi lập Quyết định.")
-    return Awards(tuple(out["tap_the"]), tuple(out["ca_nhan"]), tuple(problems))
+    return Awards(tuple(out["tap_the"]), tuple(out["ca_nhan"]), left_out, partial)
 
 
 def load(plan: Plan, out_dir: Path, allow_incomplete: bool = False) -> Awards:
@@ -108,7 +113,7 @@ def dump(awards: Awards) -> bytes:
     import json
 
     data = {"tap_the": [a._asdict() for a in awards.collectives], "ca_nhan": [a._asdict() for a in awards.individuals],
-            "missing": [list(m) for m in awards.missing]}
+            "missing": [list(m) for m in awards.missing], "partial": [list(m) for m in awards.partial]}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -131,4 +136,4 @@ def read_dump(plan: Plan, path: Path) -> Awards:
                 raise AwardsError(f"{path}: {label} thứ {i} ({a.unit}) không có tên; sửa danh sách rồi chạy lại "
                                   "--decision trước khi in Bằng khen.")
     return Awards(tuple(parts["tap_the"]), tuple(parts["ca_nhan"]),
-                  tuple(tuple(m) for m in data.get("missing", [])))
+                  tuple(tuple(m) for m in data.get("missing", [])), tuple(tuple(m) for m in data.get("partial", [])))

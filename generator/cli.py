@@ -149,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
         a = result.awards
         for name, status in a.missing:
             print(f"Chưa đưa vào Quyết định: {name} ({status}).")
+        for name, status in a.partial:
+            print(f"Chưa đủ số lượng, đưa vào những gì đã nhận: {name} ({status}).")
         print(f"Quyết định: {len(a.collectives):02d} tập thể và {len(a.individuals):02d} cá nhân "
               f"của {len({x.unit for x in a.all})} đơn vị.")
         written = list(result.written)

@@ -136,6 +136,7 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
             "n_individuals": len(awards.individuals),
             "total": len(awards.collectives) + len(awards.individuals),
             "missing": [{"name": n, "status": s} for n, s in awards.missing],
+            "partial": [{"name": n, "status": s} for n, s in awards.partial],
         },
     }
 

@@ -344,3 +344,29 @@ def test_a_bad_config_stops_the_certificates_with_its_line_and_keeps_the_last_on
     assert field in err and "Traceback" not in err
     assert any(f"dòng {n}" in err for n in range(line, line + 3))
     assert snapshot(done) == before
+
+
+def test_a_unit_short_of_its_quota_is_listed_with_what_it_sent_and_named(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    lists = tmp_path / "lists"
+    shutil.copytree(LISTS, lists)
+    path = next(lists.glob("01-*.xlsx"))  # Thành phố: 1 collective, 3 individuals; the third left out
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    last = max(row[0].row for row in ws.iter_rows() if row[0].value == 3)
+    for cell in ws[last][1:]:
+        cell.value = None
+    wb.save(path)
+    out = tmp_path / "out"
+    assert run("--output", str(out), "--intake", str(lists)) == 0
+    assert run("--output", str(out), "--decision") == 2
+    assert "LĐLĐ Thành phố: thiếu" in capsys.readouterr().err
+    assert run("--output", str(out), "--decision", "--allow-incomplete") == 0
+    said = capsys.readouterr().out
+    assert "Chưa đủ số lượng, đưa vào những gì đã nhận: LĐLĐ Thành phố (thiếu)." in said
+    assert "Chưa đưa vào Quyết định" not in said
+    assert article_one(out / "quyet_dinh" / "quyet_dinh.docx") == (14, 32)
+    text = " ".join(p.text for p in docx.Document(str(out / "quyet_dinh" / "to_trinh_ban.docx")).paragraphs)
+    assert "Các đơn vị đề nghị ít hơn số lượng được phân bổ: LĐLĐ Thành phố." in text
+    assert "chưa đưa vào danh sách" not in text

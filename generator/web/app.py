@@ -447,6 +447,9 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                        f"{len(built.awards.individuals):02d} cá nhân.")
             if built.awards.missing:
                 message += " Chưa đưa vào: " + ", ".join(f"{n} ({s})" for n, s in built.awards.missing) + "."
+            if built.awards.partial:
+                message += " Chưa đủ số lượng (đưa vào những gì đã nhận): " + ", ".join(
+                    n for n, _ in built.awards.partial) + "."
             if find_soffice() is not None:
                 try:
                     docs = [p for p in built.written if p.suffix == ".docx"]
