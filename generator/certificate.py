@@ -22,6 +22,7 @@ from lxml import etree
 
 from . import textfit
 from .exceptions import GeneratorError
+from .output import normalize_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -345,7 +346,7 @@ def _cell(tr, xs: list[int], start: int, end: int, merge: str | None, box: str |
 
 def lay_out(data: bytes, ctx: dict) -> bytes:
     """The rendered certificates (.docx bytes) with every certificate on its own page, its boxes
-    where ctx["layout"] puts them."""
+    where ctx["layout"] puts them; written as every package is (output.normalize_docx)."""
     layout = ctx["layout"]
     boxes = _boxes(layout)
     width, height = round(layout["width"] * MM), round(layout["height"] * MM)
@@ -402,13 +403,8 @@ def lay_out(data: bytes, ctx: dict) -> bytes:
         body.insert(len(body) - 1, _tiny_paragraph(page_break=i > 0))
         body.insert(len(body) - 1, _page([b for b in placed if b.name in page], page, width, skeletons))
     _page_setup(sect, width, height, max(0, top - 20))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            blob = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True) \
-                if item.filename == "word/document.xml" else zin.read(item.filename)
-            zout.writestr(item, blob)
-    return out.getvalue()
+    laid_out = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return normalize_docx(data, rewrite=lambda name, body: laid_out if name == "word/document.xml" else body)
 
 
 def _page_setup(sect, width: int, height: int, top: int) -> None:

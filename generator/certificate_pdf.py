@@ -9,10 +9,10 @@ from pathlib import Path
 
 from .documents import safe_name
 from .exceptions import PdfError
+from .output import FIXED_ZIP_TIME
 
 DOCX, PDF = "bang_khen/bang_khen.docx", "bang_khen/bang_khen.pdf"
 BY_UNIT = "bang_khen/theo_don_vi/{stt:02d}-{name}.zip"
-FIXED = (2000, 1, 1, 0, 0, 0)  # ZIP entry time: two builds of the same list are the same bytes
 
 
 def pdf_and_zips(docs: dict[str, bytes], awards, plan) -> dict[str, bytes]:
@@ -42,6 +42,6 @@ def pdf_and_zips(docs: dict[str, bytes], awards, plan) -> dict[str, bytes]:
         name = f"{stt:02d}-{safe_name(unit)}"
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(zipfile.ZipInfo(f"{name}.pdf", FIXED), part.getvalue())
+            z.writestr(zipfile.ZipInfo(f"{name}.pdf", FIXED_ZIP_TIME), part.getvalue())  # same list, same bytes
         out[BY_UNIT.format(stt=stt, name=safe_name(unit))] = buf.getvalue()
     return out

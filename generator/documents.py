@@ -35,7 +35,8 @@ class Kind(NamedTuple):
     # Built only when this holds for the plan (one of two templates for one output).
     applies: Callable[[Plan], bool] | None = None
     # (rendered bytes, context) -> bytes: a last step that needs the rendered document (the
-    # certificates' layout); pure, so it runs in the render pool.
+    # certificates' layout); pure, so it runs in the render pool; it writes the package with
+    # output.normalize_docx, as every build does.
     finish: Callable[[bytes, dict], bytes] | None = None
 
 

@@ -91,11 +91,7 @@ def _render(template: Path, ctx: dict, issued: dt.datetime, finish=None) -> byte
 
         return workbook.fill(template, ctx, issued)
     data = render.compiled(template.parent, template.name).render(ctx, issued)
-    if finish is not None:
-        from .output import normalize_docx
-
-        data = normalize_docx(finish(data, ctx))
-    return data
+    return finish(data, ctx) if finish is not None else data
 
 
 def compare(old: dict | None, allocation: Allocation) -> list[Change]:

@@ -17,9 +17,9 @@ from .exceptions import OutputError
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalize_docx(data: bytes) -> bytes:
+def normalize_docx(data: bytes, rewrite=None) -> bytes:
     """Same parts in the same order with fixed timestamps, so two builds are byte-identical."""
-    return normalize_zip(data)
+    return normalize_zip(data, rewrite=rewrite)
 
 
 def normalize_zip(data: bytes, compresslevel: int = 6, rewrite=None) -> bytes:
