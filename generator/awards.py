@@ -90,9 +90,9 @@ def load(plan: Plan, out_dir: Path, allow_incomplete: bool = False) -> Awards:
     if not (out_dir / intake.STATE).is_file():
         raise AwardsError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.STATE}); chạy "
                           "python build_docs.py --intake THƯ_MỤC_DANH_SÁCH trước.")
-    state = intake._load_state(out_dir)
-    table = intake.current(plan, out_dir)
-    return from_accepted(plan, state, table, allow_incomplete)
+    state = intake.load_state(out_dir)
+    table, _, accepted = intake.evaluate(plan, None, state)  # the status table of the same state, read once
+    return from_accepted(plan, accepted, table, allow_incomplete)
 
 
 def sample(plan: Plan) -> Awards:

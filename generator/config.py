@@ -589,11 +589,14 @@ def _provincial(r: _Reader, node: yaml.Node, field: str) -> ProvincialRow | None
                          r.get(v, "awards", field, r.whole))
 
 
-def _signer(r: _Reader, node: yaml.Node, field: str) -> Signer | None:
-    v = r.mapping(node, field, ("on_behalf", "title", "name"))
+def _signer(r: _Reader, node: yaml.Node, field: str, own_name: bool = False) -> Signer | None:
+    """`own_name`: one who signs in his own name (a Ban's head) has no «TM.» line unless given."""
+    v = r.mapping(node, field, ("title", "name") if own_name else ("on_behalf", "title", "name"),
+                  ("on_behalf",) if own_name else ())
     if v is None:
         return None
-    return Signer(*(r.get(v, k, field, r.text) for k in ("on_behalf", "title", "name")))
+    on_behalf = r.get(v, "on_behalf", field, r.text, default="") if own_name else r.get(v, "on_behalf", field, r.text)
+    return Signer(on_behalf, *(r.get(v, k, field, r.text) for k in ("title", "name")))
 
 
 def _recipients(r: _Reader, node: yaml.Node, field: str) -> tuple[RecipientGroup, ...] | None:

@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from .model import Box, Certificates, Decision, LegalBasis, Nominations, PlanDate, Signer
+from .model import Box, Certificates, Decision, LegalBasis, Nominations, PlanDate
 
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
 MODES = ("full", "overlay")
@@ -19,7 +19,7 @@ _TDKT_LAW = re.compile(r"\s*(căn cứ\s+)?luật thi đua,? khen thưởng\b", 
 
 
 def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) -> Decision | None:
-    from .config import _plan_date, _recipients
+    from .config import _plan_date, _recipients, _signer
 
     v = r.mapping(node, field, ("authority", "code", "number", "date", "proposer", "proposer_code",
                                 "proposer_signer", "campaign", "prize", "executors", "legal_basis", "recipients",
@@ -40,7 +40,7 @@ def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) ->
         date=r.get(v, "date", field, lambda n, f: _plan_date(r, n, f)),
         proposer=r.get(v, "proposer", field, r.text),
         proposer_code=r.get(v, "proposer_code", field, r.text),
-        proposer_signer=r.get(v, "proposer_signer", field, lambda n, f: _head(r, n, f)),
+        proposer_signer=r.get(v, "proposer_signer", field, lambda n, f: _signer(r, n, f, own_name=True)),
         campaign=r.get(v, "campaign", field, r.text),
         prize=r.get(v, "prize", field, r.text),
         executors=r.get(v, "executors", field, r.text),
@@ -49,15 +49,6 @@ def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) ->
         collective_columns=columns["collective_columns"],
         individual_columns=columns["individual_columns"],
     )
-
-
-def _head(r, node, field) -> Signer | None:
-    """A Ban's head signs in his own name: no «TM.» line unless the config gives one."""
-    v = r.mapping(node, field, ("title", "name"), ("on_behalf",))
-    if v is None:
-        return None
-    return Signer(r.get(v, "on_behalf", field, r.text, default=""), r.get(v, "title", field, r.text),
-                  r.get(v, "name", field, r.text))
 
 
 def _roles(r, node, field, roles, listed) -> dict | None:

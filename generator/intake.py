@@ -174,7 +174,7 @@ class Result(NamedTuple):
 def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     """Check every list in `folder` and write the consolidated list, the error list and the
     accepted rows to `out_dir`, all or nothing."""
-    table, problems, accepted = evaluate(plan, folder, _load_state(out_dir))
+    table, problems, accepted = evaluate(plan, folder, load_state(out_dir))
     outputs = {
         STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         CONSOLIDATED: _consolidated(plan, accepted, table),
@@ -185,7 +185,7 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
 
 def current(plan: Plan, out_dir: Path) -> list[dict]:
     """The status table of what was accepted so far, nothing read or written (the page on load)."""
-    return evaluate(plan, None, _load_state(out_dir))[0]
+    return evaluate(plan, None, load_state(out_dir))[0]
 
 
 def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict], list[Problem], dict]:
@@ -287,7 +287,7 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     return table, problems, accepted
 
 
-def _load_state(out_dir: Path) -> dict:
+def load_state(out_dir: Path) -> dict:
     try:
         data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
