@@ -90,17 +90,23 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     app.extensions["plan_docs"] = {"close": close}
 
-    def to_pdfs(docs: list[Path]) -> list[Path]:
-        """PDFs of the build. A LibreOffice kept running (unoserver) answers in about half a
-        second where a fresh one takes two: it is started in the background at the first
-        build, which itself uses a fresh LibreOffice, as do all builds without unoserver."""
+    def to_pdfs(docs: list[Path], folder: Path = out_dir) -> list[Path]:
+        """PDFs of the build, written to `folder`. A LibreOffice kept running (unoserver) answers
+        in about half a second where a fresh one takes two: it is started in the background at
+        the first build, which itself uses a fresh LibreOffice, as do all builds without unoserver."""
         from ..pdf import to_pdf_bytes
 
         if warm["thread"] is None:
             warm["thread"] = threading.Thread(target=start_warm, daemon=True)
             warm["thread"].start()
         converter = warm["converter"]
-        return write_all(out_dir, converter.convert(docs) if converter else to_pdf_bytes(docs))
+        return write_all(folder, converter.convert(docs) if converter else to_pdf_bytes(docs))
+
+    def first_page_png(pdf: Path, name: str) -> str:
+        """Page 1 of `pdf` as previews/<name>.png, for the page to show."""
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(Path(previews.name) / name)], check=True, capture_output=True)
+        return name + ".png"
 
     def rules():  # the saved config's quota rules and provincial row
         return parse_plan(read_config().decode("utf-8"), config_path.name)
@@ -243,11 +249,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                 if find_soffice() is not None:
                     pdfs = to_pdfs([out_dir / name for name in _DOCS])
                     files += [p.name for p in pdfs]
-                    for pdf in pdfs:
-                        target = Path(previews.name) / pdf.stem
-                        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
-                                        str(pdf), str(target)], check=True, capture_output=True)
-                        pngs.append(pdf.stem + ".png")
+                    pngs = [first_page_png(pdf, pdf.stem) for pdf in pdfs]
             except GeneratorError as err:
                 return jsonify({**result, "ok": False, "message": str(err)}), 500
             except (OSError, subprocess.CalledProcessError) as err:
@@ -408,11 +410,6 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                 "decision": None if chosen is None else {"collectives": len(chosen.collectives),
                                                           "individuals": len(chosen.individuals)}}
 
-    def preview_pages(pdfs: dict[str, Path]) -> None:
-        for label, pdf in pdfs.items():
-            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                            str(Path(previews.name) / f"khen-{label}")], check=True, capture_output=True)
-
     def zip_all() -> None:
         import io
         import zipfile
@@ -435,7 +432,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
     @app.post("/api/decision/build")
     def decision_build():
         from ..main import build_decision
-        from ..pdf import find_soffice, to_pdf_bytes
+        from ..pdf import find_soffice
 
         allow = bool((request.get_json(silent=True) or {}).get("allow_incomplete"))
         with lock:
@@ -453,8 +450,8 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             if find_soffice() is not None:
                 try:
                     docs = [p for p in built.written if p.suffix == ".docx"]
-                    pdfs = write_all(out_dir / "quyet_dinh", to_pdf_bytes(docs))
-                    preview_pages({p.stem: p for p in pdfs})
+                    for pdf in to_pdfs(docs, out_dir / "quyet_dinh"):
+                        first_page_png(pdf, f"khen-{pdf.stem}")
                 except (GeneratorError, OSError, subprocess.CalledProcessError) as err:
                     message += f" Không dựng được ảnh xem trước: {err}"
             zip_all()
@@ -468,7 +465,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             try:
                 built = build_certificates(config_path, out_dir, templates_dir)
                 zip_all()
-                preview_pages({"bang_khen": out_dir / "bang_khen" / "bang_khen.pdf"})
+                first_page_png(out_dir / "bang_khen" / "bang_khen.pdf", "khen-bang_khen")
             except GeneratorError as err:
                 return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
             except (OSError, subprocess.CalledProcessError) as err:

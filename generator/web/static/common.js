@@ -69,3 +69,12 @@ function linkList(list, names, prefix) {
 function setText(el, value) {
   el.textContent = value === null || value === undefined ? "—" : String(value);
 }
+
+// A view's action: say what is being done, send it, show the answer, and redraw the view from
+// the state the server sends back (`show`, the view's own render).
+async function act(show, url, body, busy) {
+  setStatus(busy, "busy");
+  const { data } = await send(url, body);
+  setStatus(data.message, data.ok ? "" : "error");
+  if (data.table) show(data);
+}

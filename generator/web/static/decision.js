@@ -54,17 +54,10 @@ function render(view) {
   linkList(document.getElementById("award-downloads"), view.downloads, "download/khen-thuong/");
 }
 
-async function act(url, body, busy) {
-  setStatus(busy, "busy");
-  const { data } = await send(url, body);
-  setStatus(data.message, data.ok ? "" : "error");
-  if (data.table) render(data);
-}
-
 document.getElementById("decision").addEventListener("click", () =>
-  act("api/decision/build", { allow_incomplete: document.getElementById("allow-incomplete").checked },
+  act(render, "api/decision/build", { allow_incomplete: document.getElementById("allow-incomplete").checked },
       "Đang lập Quyết định…"));
 document.getElementById("certificates").addEventListener("click", () =>
-  act("api/certificates/build", {}, "Đang in Bằng khen (một lần chuyển sang PDF cho tất cả)…"));
+  act(render, "api/certificates/build", {}, "Đang in Bằng khen (một lần chuyển sang PDF cho tất cả)…"));
 
 render(JSON.parse(document.getElementById("view").textContent));

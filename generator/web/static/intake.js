@@ -72,25 +72,18 @@ function render(view) {
   linkList(document.getElementById("intake-downloads"), view.downloads, "download/tiep-nhan/");
 }
 
-async function act(url, body, busy) {
-  setStatus(busy, "busy");
-  const { data } = await send(url, body);
-  setStatus(data.message, data.ok ? "" : "error");
-  if (data.table) render(data);
-}
-
 document.getElementById("lists").addEventListener("change", async (e) => {
   if (!e.target.files.length) return;
   const form = new FormData();
   for (const f of e.target.files) form.append("files", f);
   e.target.value = "";
-  await act("api/intake/upload", form, "Đang kiểm tra các danh sách…");
+  await act(render, "api/intake/upload", form, "Đang kiểm tra các danh sách…");
 });
 
 document.getElementById("inbox").addEventListener("click", (e) => {
-  if (e.target.matches("button[data-name]")) act("api/intake/remove", { name: e.target.dataset.name }, "Đang bỏ tệp…");
+  if (e.target.matches("button[data-name]")) act(render, "api/intake/remove", { name: e.target.dataset.name }, "Đang bỏ tệp…");
 });
 
-document.getElementById("packs").addEventListener("click", () => act("api/intake/packs", {}, "Đang tạo bộ hồ sơ mẫu…"));
+document.getElementById("packs").addEventListener("click", () => act(render, "api/intake/packs", {}, "Đang tạo bộ hồ sơ mẫu…"));
 
 render(JSON.parse(document.getElementById("view").textContent));
