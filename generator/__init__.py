@@ -10,3 +10,5 @@ The flow, one module per stage:
     output.write_all                         (atomic, byte-reproducible)
 main.build() runs them in order; cli.py and web/ are thin doors onto main.
 """
+
+__version__ = "1.1.0"

@@ -15,11 +15,36 @@ DOCX, PDF = "bang_khen/bang_khen.docx", "bang_khen/bang_khen.pdf"
 BY_UNIT = "bang_khen/theo_don_vi/{stt:02d}-{name}.zip"
 
 
+def _writer(plan):
+    """A PDF that a reader prints at actual size: «Fit to page» would move every line off the
+    pre-printed stock. Its dates are the decision's, not the clock's, and it carries no random
+    file identifier, so the same list gives the same bytes."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    writer.create_viewer_preferences()
+    writer.viewer_preferences.print_scaling = NameObject("/None")
+    d = plan.decision.date if plan.decision is not None else plan.document.date
+    stamp = f"D:{d.year:04d}{d.month:02d}{(d.day or 1):02d}000000"
+    writer.add_metadata({"/Producer": "LibreOffice, pypdf", "/CreationDate": stamp, "/ModDate": stamp})
+    return writer
+
+
+def _pdf(writer) -> bytes:
+    part = io.BytesIO()
+    writer.write(part)
+    return part.getvalue()
+
+
 def pdf_and_zips(docs: dict[str, bytes], awards, plan) -> dict[str, bytes]:
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
 
     from .pdf import to_pdf_bytes
 
+    from . import progress
+
+    progress.report(f"Đang chuyển {len(awards.all)} trang sang PDF (LibreOffice, một lần cho tất cả)")
     with tempfile.TemporaryDirectory(prefix="bang-khen-") as tmp:
         src = Path(tmp, "bang_khen.docx")
         src.write_bytes(docs[DOCX])
@@ -32,16 +57,18 @@ def pdf_and_zips(docs: dict[str, bytes], awards, plan) -> dict[str, bytes]:
     pages: dict[tuple[int, str], list[int]] = {}
     for i, a in enumerate(people):
         pages.setdefault((a.unit_stt, a.unit), []).append(i)
-    out = {PDF: pdf}
-    for (stt, unit), numbers in sorted(pages.items()):
-        writer = PdfWriter()
+    whole = _writer(plan)
+    for page in reader.pages:
+        whole.add_page(page)
+    out = {PDF: _pdf(whole)}
+    for n, ((stt, unit), numbers) in enumerate(sorted(pages.items()), 1):
+        progress.report("Đang tách PDF theo đơn vị", n, len(pages))
+        writer = _writer(plan)
         for i in numbers:
             writer.add_page(reader.pages[i])
-        part = io.BytesIO()
-        writer.write(part)
         name = f"{stt:02d}-{safe_name(unit)}"
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(zipfile.ZipInfo(f"{name}.pdf", FIXED_ZIP_TIME), part.getvalue())  # same list, same bytes
+            z.writestr(zipfile.ZipInfo(f"{name}.pdf", FIXED_ZIP_TIME), _pdf(writer))  # same list, same bytes
         out[BY_UNIT.format(stt=stt, name=safe_name(unit))] = buf.getvalue()
     return out

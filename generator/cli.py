@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="kiểm tra thẻ trong mẫu (mặc định: các mẫu của kế hoạch) với dữ liệu của tệp cấu hình")
     p.add_argument("--dump-template", type=Path, metavar="FILE.docx",
                    help="in từng đoạn của mẫu kèm tên kiểu và thẻ (để so sánh thay đổi)")
+    p.add_argument("--save", action="store_true",
+                   help="--dump-template ghi bản chữ vào tệp .txt cạnh mẫu (UTF-8) thay vì in ra màn hình")
     p.add_argument("--new-plan", type=Path, metavar="DIR",
                    help="chép tệp cấu hình và các mẫu sang thư mục DIR để làm kế hoạch mới")
     p.add_argument("--packs", action="store_true",
@@ -44,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--certificates", action="store_true",
                    help="in Bằng khen cho từng người trong danh sách của Quyết định (output/bang_khen/: .docx, .pdf, "
                         "ZIP theo đơn vị, sổ cấp bằng)")
+    p.add_argument("--no-pdf", action="store_true",
+                   help="--certificates chỉ tạo .docx, không xuất PDF (mặc định: có PDF khi máy có LibreOffice)")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
     p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
@@ -51,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="cho phép --host khác 127.0.0.1: máy khác trong mạng cũng mở và sửa được kế hoạch")
     p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt khi --serve")
     p.add_argument("--debug", action="store_true", help="in cả traceback khi có lỗi")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 
@@ -98,17 +105,60 @@ def _warnings(plan, source) -> str:
     return "\n".join("Cảnh báo: " + w.render(source) for w in plan.warnings)
 
 
+def utf8_streams() -> None:
+    """A pipe or a redirect on Windows gets the ANSI code page (cp1252 has no «Ổ»), and one
+    unencodable letter ends the run after the documents are written. The tool's words are
+    Vietnamese, so it speaks UTF-8 whatever the console or the pipe; Windows' own console
+    already takes UTF-8 from Python and is left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """File names as the clerk typed them. cmd.exe and PowerShell hand `*.docx` over as it is
+    (only POSIX shells expand it), so a name that does not exist but holds * ? [ is a pattern."""
+    import glob
+
+    found: list[Path] = []
+    for path in paths:
+        text = str(path)
+        if path.exists() or not any(ch in text for ch in "*?["):
+            found.append(path)
+            continue
+        matches = sorted(glob.glob(text))
+        if not matches:
+            raise GeneratorError(f"không có tệp nào khớp «{text}».")
+        found.extend(Path(m) for m in matches)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     if args.check:
         from .checker.report import run_check
 
-        return run_check(args.check, args.format, render=not args.no_render)
+        return run_check(expand(args.check), args.format, render=not args.no_render)
     if args.dump_template:
         from .templatecheck import dump
 
-        if not args.dump_template.is_file():
-            raise GeneratorError(f"không tìm thấy mẫu {args.dump_template}.")
-        sys.stdout.write(dump(args.dump_template))
+        path = args.dump_template
+        if not path.is_file():
+            raise GeneratorError(f"không tìm thấy mẫu {path}.")
+        if path.suffix.lower() not in (".docx", ".xlsx"):
+            raise GeneratorError(f"{path} không phải mẫu .docx hay .xlsx.")
+        try:
+            text = dump(path)
+        except Exception as err:  # python-docx and openpyxl raise many kinds for a broken package
+            raise GeneratorError(f"không đọc được mẫu {path} (tệp hỏng hoặc không phải tệp Word/Excel): {err}") from None
+        if args.save:
+            from .output import write_all
+
+            target = path.with_name(path.name + ".txt")
+            write_all(target.parent, {target.name: text.encode("utf-8")})
+            print(f"Đã ghi {target}")
+        else:
+            sys.stdout.write(text)
         return 0
     if args.new_plan:
         from .main import new_plan
@@ -120,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         from .main import check_templates
         from .templatecheck import LOI, report
 
-        findings = check_templates(args.config, args.check_template, args.templates)
+        findings = check_templates(args.config, expand(args.check_template), args.templates)
         print(report(findings))
         return 1 if any(f.severity == LOI for f in findings) else 0
     if args.packs:
@@ -138,6 +188,10 @@ def run(args: argparse.Namespace) -> int:
         print(table_text(result.table))
         for problem in result.problems:
             print("LỖI: " + problem.line())
+        if result.not_lists:
+            from .sheets import KINDS_TEXT
+
+            print(f"Không đọc (không phải danh sách {KINDS_TEXT}): " + ", ".join(result.not_lists))
         print("Đã ghi:")
         for path in result.written:
             print(f"  {path}")
@@ -165,9 +219,11 @@ def run(args: argparse.Namespace) -> int:
     if args.certificates:
         from .main import build_certificates
 
-        result = build_certificates(args.config, args.output, args.templates)
+        result = build_certificates(args.config, args.output, args.templates, pdf=False if args.no_pdf else None)
         print(f"Bằng khen: {len(result.awards.all)} bản, kiểu in «{result.plan.certificates.mode}», khổ "
               f"{result.plan.certificates.paper} ngang.")
+        for note in result.notes:
+            print(note)
         print("Đã ghi:")
         for path in result.written:
             print(f"  {path}")
@@ -202,7 +258,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    utf8_streams()
     args = _parser().parse_args(argv)
+    if not args.serve:  # the page shows progress itself
+        from . import progress
+
+        progress.listen("cli", progress.to_stderr())
     try:
         return run(args)
     except GeneratorError as err:

@@ -169,6 +169,23 @@ class Result(NamedTuple):
     problems: list[Problem]
     accepted: dict  # unit name -> {"file", "tap_the": [values], "ca_nhan": [values]}
     written: list[Path]
+    not_lists: tuple[str, ...] = ()  # files in the folder that are not lists (a Tờ trình, a scan)
+
+
+def list_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(the lists to read, the other files) in `folder`. Excel's lock files (~$…) and hidden
+    files are neither: they are not what a unit sent."""
+    from .sheets import LIST_SUFFIXES
+
+    everything = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")))
+    return ([p for p in everything if p.suffix.lower() in LIST_SUFFIXES],
+            [p for p in everything if p.suffix.lower() not in LIST_SUFFIXES])
+
+
+def read_bounded(path: Path) -> bytes:
+    """At most one byte more than a list may have: a 3 GB file is refused without being read."""
+    with open(path, "rb") as fh:
+        return fh.read(MAX_FILE + 1)
 
 
 def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
@@ -180,7 +197,8 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
         CONSOLIDATED: _consolidated(plan, accepted, table),
         ERRORS: _errors(problems),
     }
-    return Result(table, problems, accepted, write_all(out_dir, outputs))
+    others = tuple(p.relative_to(folder).as_posix() for p in list_files(folder)[1])
+    return Result(table, problems, accepted, write_all(out_dir, outputs), others)
 
 
 def current(plan: Plan, out_dir: Path) -> list[dict]:
@@ -200,14 +218,12 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     allocation = quotas.allocate(plan)
     units = units_of(plan, allocation)
     by_key = {normal_name(u["name"]): u for u in units}
-    files = [] if folder is None else sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".csv")
-        and not p.name.startswith(("~$", ".")))
+    files = [] if folder is None else list_files(folder)[0]
     parsed: list[tuple[Parsed, dict | None]] = []
     problems: list[Problem] = []
     for path in files:
         shown = path.relative_to(folder).as_posix()
-        p = parse(shown, path.read_bytes(), plan)
+        p = parse(shown, read_bounded(path), plan)
         unit = by_key.get(normal_name(p.unit)) if p.unit else None
         if unit is None and not p.unit:
             for guess in (path.stem, path.parent.name):  # the file's or its folder's name, as packs name them

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import NamedTuple
 from pathlib import Path
 
@@ -11,7 +12,15 @@ from .model import Plan
 from .output import MANIFEST, manifest_bytes, read_manifest, write_all
 from .quotas import Allocation
 
-ROOT = Path(__file__).resolve().parent.parent
+def _project_root() -> Path:
+    """The checkout the package sits in (`python build_docs.py`, or an editable install); an
+    installed copy (`pip install .`, the `lap-van-ban` command) works on the folder it is run
+    in, which holds config/ and templates/ as a checkout does."""
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "templates").is_dir() else Path.cwd()
+
+
+ROOT = _project_root()
 DEFAULT_CONFIG = ROOT / "config" / "plan.yaml"
 DEFAULT_OUTPUT = ROOT / "output"
 TEMPLATES_DIR = ROOT / "templates"
@@ -63,21 +72,35 @@ def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str
 PARALLEL_FROM = 40
 
 
+# The pool's start method; None is the platform's own (fork on Linux, spawn on Windows). The
+# tests set "spawn" to build as Windows does.
+START_METHOD: str | None = None
+
+
 def _render_all(work: list[tuple], issued: dt.datetime) -> dict[str, bytes]:
     """Every document, in order. Many (the packs: four per unit) are spread over the machine's
-    cores; each render is a pure function of its template and context, so the bytes do not
-    depend on how the work was split."""
+    cores in small chunks, so progress can be said as they come back; each render is a pure
+    function of its template and context, so the bytes do not depend on how the work was split."""
     import os
+
+    from . import progress
 
     cores = min(os.cpu_count() or 1, 8)
     if len(work) < PARALLEL_FROM or cores < 2:
         return {path: _render(template, ctx, issued, finish) for template, path, ctx, finish in work}
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    chunks = [work[i::cores] for i in range(cores)]
-    with ProcessPoolExecutor(max_workers=cores) as pool:
-        parts = list(pool.map(_render_chunk, chunks, [issued] * cores))
-    done = {path: data for part in parts for path, data in part}
+    size = max(4, len(work) // (cores * 8))
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    context = multiprocessing.get_context(START_METHOD) if START_METHOD else None
+    done: dict[str, bytes] = {}
+    with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
+        jobs = [pool.submit(_render_chunk, chunk, issued) for chunk in chunks]
+        progress.report("Đang dựng văn bản", 0, len(work))
+        for job in as_completed(jobs):
+            done.update(job.result())
+            progress.report("Đang dựng văn bản", len(done), len(work))
     return {path: done[path] for _, path, _, _ in work}
 
 
@@ -161,6 +184,10 @@ def check_templates(config_path: Path, files: list[Path], templates_dir: Path | 
     return findings + templatecheck.unused(refs, union)
 
 
+# The command a clerk types, as the README shows it: the launcher on Windows (it runs the venv's
+# Python in cmd.exe and PowerShell alike), the script elsewhere.
+TOOL_COMMAND = ".\\Tao-van-ban.bat" if os.name == "nt" else "python build_docs.py"
+
 NEW_PLAN_TEMPLATES = (
     "\n# ---------------------------------------------------------------------\n"
     "# Thư mục các mẫu Word của kế hoạch này, tính từ thư mục chứa tệp cấu hình.\n"
@@ -177,6 +204,8 @@ def new_plan(config_path: Path, target: Path) -> list[str]:
 
     plan = config.load_plan(config_path)
     source_templates = templates_for(plan, config_path)
+    if target.exists() and not target.is_dir():
+        raise GeneratorError(f"{target} là một tệp, không phải thư mục; chọn tên một thư mục mới.")
     if target.exists() and any(target.iterdir()):
         raise GeneratorError(f"thư mục {target} đã có tệp; chọn một thư mục mới (không ghi đè gì cả).")
     text = Path(config_path).read_text(encoding="utf-8")
@@ -190,17 +219,31 @@ def new_plan(config_path: Path, target: Path) -> list[str]:
         if not path.is_file():
             raise GeneratorError(f"không tìm thấy mẫu {path} để chép.")
         files[f"templates/{kind.template}"] = path.read_bytes()
-    written = write_all(target, files)
+    existed = target.exists()
+    try:
+        written = write_all(target, files)
+    except BaseException:
+        # Nothing half-made stays behind, so the same command can simply be run again.
+        import shutil
+
+        if existed:
+            for child in target.iterdir():
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    config_copy = target / "plan.yaml"
     return [f"Đã tạo kế hoạch mới trong {target}:"] + [f"  {p}" for p in written] + [
         "Tiếp theo: sửa câu chữ trong các mẫu bằng Word, sửa số liệu trong plan.yaml, rồi chạy",
-        f"  python build_docs.py --config {target / 'plan.yaml'} --check-template",
-        f"  python build_docs.py --config {target / 'plan.yaml'} --output {target / 'output'}"]
+        f"  {TOOL_COMMAND} --config {config_copy.as_posix()} --check-template",
+        f"  {TOOL_COMMAND} --config {config_copy.as_posix()} --output {(target / 'output').as_posix()}"]
 
 
 class AwardResult(NamedTuple):
     plan: Plan
     awards: object  # awards.Awards
     written: list[Path]
+    notes: tuple[str, ...] = ()  # what the clerk should know: no PDF made, and why
 
 
 DECISION_LIST = "quyet_dinh/khen_thuong.json"  # the decision's awardees: what the certificates print
@@ -220,21 +263,33 @@ def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None 
 
 
 def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
-                       pdf: bool = True) -> AwardResult:
-    """--certificates: one page per awardee of the decision's list, in one .docx and one PDF
-    (one LibreOffice conversion), the PDF split into one ZIP per unit, and the record-book page."""
+                       pdf: bool | None = None) -> AwardResult:
+    """--certificates: one page per awardee of the decision's list in one .docx, and the
+    record-book page. With LibreOffice (`pdf` None: when it is there) also one PDF (one
+    conversion) split into one ZIP per unit; without it the .docx files are made all the same."""
     from . import awards as awards_mod
+    from . import certificate_pdf
+    from .pdf import INSTALL_HINT, find_soffice
 
     plan = config.load_plan(config_path)
     chosen = awards_mod.read_dump(plan, out_dir / DECISION_LIST)
-    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "certificates", awards=chosen)
-    if pdf:
-        from . import certificate_pdf
+    from . import progress
 
+    progress.report(f"Đang dựng {len(chosen.all)} Bằng khen")
+    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "certificates", awards=chosen)
+    notes: tuple[str, ...] = ()
+    if pdf is None:
+        pdf = find_soffice() is not None
+        if not pdf:
+            notes = ("Chưa có bản PDF và ZIP theo đơn vị: máy này không có LibreOffice. Có thể in thẳng "
+                     f"{certificate_pdf.DOCX} bằng Word. " + INSTALL_HINT,)
+    if pdf:
         docs.update(certificate_pdf.pdf_and_zips(docs, chosen, plan))
     written = write_all(out_dir, docs)
-    if pdf:  # a unit no longer in the list keeps no ZIP from an earlier build
-        for old in (out_dir / certificate_pdf.BY_UNIT).parent.glob("*.zip"):
-            if old.relative_to(out_dir).as_posix() not in docs:
-                old.unlink()
-    return AwardResult(plan, chosen, written)
+    # A PDF or a unit's ZIP this set does not hold belongs to an earlier list and would disagree
+    # with the new .docx (another person, a unit no longer in the list): it goes.
+    stale = [out_dir / certificate_pdf.PDF, *(out_dir / certificate_pdf.BY_UNIT).parent.glob("*.zip")]
+    for old in stale:
+        if old.is_file() and old.relative_to(out_dir).as_posix() not in docs:
+            old.unlink()
+    return AwardResult(plan, chosen, written, notes)

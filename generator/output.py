@@ -8,8 +8,14 @@ import json
 import os
 import shutil
 import tempfile
+import time
+import warnings
 import zipfile
 from pathlib import Path
+
+with warnings.catch_warnings():  # where flock is missing filelock says so; its soft lock still holds
+    warnings.simplefilter("ignore")
+    import filelock
 
 from .exceptions import OutputError
 
@@ -55,23 +61,55 @@ def _explain(err: OSError, path: Path) -> str:
 
 
 JOURNAL = ".dang-ghi.json"  # a set of files being replaced; see write_all
+LOCK_WAIT_S = 120  # a build of 2,000 certificates holds output/ for about a minute
+
+# Windows: antivirus, OneDrive and the search indexer open a new file for a moment, and a
+# replace then fails with a sharing error although nobody keeps the file open. About a second
+# in all before concluding that Word has it.
+RETRY_DELAYS_S = (0.05, 0.1, 0.15, 0.2, 0.25, 0.25)
+
+
+def _lock_path(folder: Path) -> Path:
+    """The lock of a folder lives outside it, in the user's temporary folder, named by the
+    folder's real path: nothing appears among the clerk's files, and `output` and `./output`
+    (or C:\\…\\Output and c:\\…\\output on Windows) are one lock."""
+    import hashlib
+
+    real = os.path.normcase(os.path.realpath(folder))
+    base = Path(tempfile.gettempdir()) / "ke-hoach-khoa-ghi"
+    base.mkdir(exist_ok=True)
+    return base / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".lock")
 
 
 @contextlib.contextmanager
 def _dir_lock(folder: Path):
-    """One writer (or recovery) at a time in a folder, across processes: the CLI and the page
-    may write output/ at once. Where flock does not exist (Windows) the rename rules alone hold."""
+    """One writer (or recovery) at a time in a folder, across processes and threads: the CLI and
+    the page may write output/ at once. filelock takes flock on POSIX, msvcrt's lock on Windows,
+    and an exclusive-create lock file where neither exists."""
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)  # the folder itself: no lock file left for the clerk to see
+        lock = filelock.FileLock(str(_lock_path(folder)), timeout=LOCK_WAIT_S)
+        lock.acquire()
+    except filelock.Timeout:
+        raise OutputError(f"thư mục {folder} đang được một lần chạy khác ghi (trang nhập liệu hoặc một cửa sổ "
+                          f"lệnh khác) quá {LOCK_WAIT_S} giây. Chờ lần đó xong rồi chạy lại.") from None
+    except OSError as err:
+        raise OutputError(_explain(err, folder)) from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()
+
+
+def replace(src: Path | str, dst: Path | str) -> None:
+    """os.replace, tried again for a moment on the sharing errors Windows gives while another
+    program glances at the file."""
+    for delay in RETRY_DELAYS_S:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    os.replace(src, dst)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -111,7 +149,7 @@ def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
     `.old` and `.tmp` leftovers are removed. `names`: only leftovers of these files are touched
     (a config may sit in a folder of other programs' files); None for a folder the tool owns."""
     notes: list[str] = []
-    if not folder.is_dir():
+    if not folder.is_dir() or not _leftovers(folder, names):
         return notes
     with _dir_lock(folder):
         journal = folder / JOURNAL
@@ -125,7 +163,7 @@ def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
                 for name in files:
                     old = _old_name(folder / name)
                     if old.exists():
-                        os.replace(old, folder / name)
+                        replace(old, folder / name)
                     elif name in new:
                         (folder / name).unlink(missing_ok=True)
                 notes.append(f"lần ghi trước bị ngắt giữa chừng: đã trả lại bản cũ của {', '.join(files)}.")
@@ -140,7 +178,7 @@ def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
         for old in sorted(p for p in folder.glob(".*.old") if mine(p)):
             target = folder / old.name[1:-len(".old")]
             if not target.exists():
-                os.replace(old, target)
+                replace(old, target)
                 notes.append(f"không thấy {target.name}: đã khôi phục từ {old.name} (còn lại sau một lần ghi bị ngắt).")
             else:
                 old.unlink()
@@ -151,6 +189,15 @@ def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
         if notes:
             _fsync_dir(folder)
     return notes
+
+
+def _leftovers(folder: Path, names: tuple[str, ...] | None) -> bool:
+    """Whether an interrupted write left anything here (looked at without the lock; recover
+    looks again under it)."""
+    if (folder / JOURNAL).exists():
+        return True
+    mine = (lambda p: any(p.name.startswith(f".{n}.") for n in names)) if names else (lambda p: True)  # noqa: E731
+    return any(mine(p) for pattern in (".*.old", ".*.tmp") for p in folder.glob(pattern))
 
 
 def recover_all(config_path: Path, out_dir: Path) -> list[str]:
@@ -187,7 +234,9 @@ def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((Path(tmp), target))
+            # mkstemp answers with an absolute path; the set is named relative to out_dir as typed.
+            tmp = target.parent / Path(tmp).name
+            staged.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -206,25 +255,29 @@ def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 os.fsync(fh.fileno())
             _fsync_dir(out_dir)
         for tmp, target in staged:
-            os.replace(tmp, target)
+            replace(tmp, target)
             placed.append(target)
         _fsync_dir(out_dir)
         journal.unlink(missing_ok=True)  # the new set is complete from here on
     except OSError as err:
-        for target in placed:
-            old = _old_name(target)
-            if old.exists():
-                os.replace(old, target)
-            else:
-                target.unlink(missing_ok=True)
-        journal.unlink(missing_ok=True)
+        # Put back what can be put back; a folder that refuses even that (read-only) keeps the
+        # journal, and the next command's recovery finishes the job.
+        with contextlib.suppress(OSError):
+            for target in placed:
+                old = _old_name(target)
+                if old.exists():
+                    replace(old, target)
+                else:
+                    target.unlink(missing_ok=True)
+            journal.unlink(missing_ok=True)
         bad = Path(getattr(err, "filename", None) or out_dir)
         raise OutputError(_explain(err, bad)) from None
     finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for old in olds:
-            old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+            for old in olds:
+                old.unlink(missing_ok=True)
     return placed
 
 

@@ -16,8 +16,34 @@ from .exceptions import PdfError
 from .output import write_all
 
 TIMEOUT_S = 120
-INSTALL_HINT = ("Cài LibreOffice rồi chạy lại: trên Debian/Ubuntu «sudo apt install libreoffice-writer-nogui "
-                "fonts-liberation2»; trên Windows cài LibreOffice và thêm thư mục program của nó vào PATH.")
+INSTALL_HINT = ("Cài LibreOffice (miễn phí, libreoffice.org) rồi chạy lại: trên Windows chỉ cần cài như mọi phần "
+                "mềm, chương trình tự tìm thấy nó; trên Debian/Ubuntu «sudo apt install libreoffice-writer-nogui "
+                "fonts-liberation2». Các tệp .docx vẫn được tạo đủ mà không cần LibreOffice.")
+
+
+def _windows_candidates() -> list[str]:
+    """Where LibreOffice's installer puts soffice.exe: the registry's App Paths entry, then both
+    Program Files folders (a 32-bit LibreOffice on 64-bit Windows goes to «Program Files (x86)»)."""
+    found: list[str] = []
+    try:
+        import winreg
+    except ImportError:
+        winreg = None
+    if winreg is not None:
+        key = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe"
+        for hive in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+            try:
+                with winreg.OpenKey(hive, key) as k:
+                    found.append(winreg.QueryValue(k, None))
+            except OSError:
+                continue
+    for var in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
+        base = os.environ.get(var)
+        if base:
+            found.append(os.path.join(base, "LibreOffice", "program", "soffice.exe"))
+    found += [r"C:\Program Files\LibreOffice\program\soffice.exe",
+              r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"]
+    return found
 
 
 def find_soffice() -> str | None:
@@ -25,10 +51,50 @@ def find_soffice() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for guess in (r"C:\Program Files\LibreOffice\program\soffice.exe", "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
-        if os.path.exists(guess):
+    guesses = _windows_candidates() if os.name == "nt" else []
+    for guess in guesses + ["/Applications/LibreOffice.app/Contents/MacOS/soffice"]:
+        if guess and os.path.isfile(guess):
             return guess
     return None
+
+
+def run_bounded(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """A child run to completion or killed with everything it started. soffice hands the work to
+    soffice.bin, which a plain kill of soffice leaves running (re-parented, busy) for minutes;
+    so the child gets its own process group (POSIX) or job of processes (Windows), and the
+    whole group goes on a timeout or any other way out. Output is decoded as UTF-8 whatever
+    the code page, with undecodable bytes shown as U+FFFD rather than ending the run."""
+    kwargs: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "stdin": subprocess.DEVNULL}
+    if os.name == "nt":
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        kwargs["start_new_session"] = True
+    proc = subprocess.Popen(cmd, **kwargs)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:
+        _kill_group(proc)
+        proc.communicate()
+        raise
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+    if os.name != "nt":
+        _kill_group(proc)  # soffice.bin may outlive soffice even after a normal exit
+    decode = lambda b: (b or b"").decode("utf-8", errors="replace")  # noqa: E731
+    return subprocess.CompletedProcess(cmd, proc.returncode, decode(out), decode(err))
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    import signal
+
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def to_pdf_bytes(sources: list[Path], timeout: float = TIMEOUT_S) -> dict[str, bytes]:
@@ -42,8 +108,7 @@ def to_pdf_bytes(sources: list[Path], timeout: float = TIMEOUT_S) -> dict[str, b
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, sources)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
+            proc = run_bounded(cmd, timeout)
         except subprocess.TimeoutExpired:
             raise PdfError(f"LibreOffice không xuất xong PDF trong {timeout:.0f} giây; đã dừng.") from None
         except OSError as err:

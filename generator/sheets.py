@@ -27,6 +27,13 @@ MAX_CELLS = 250_000  # <c> elements streamed in all, with a value or not (rows a
 MAX_STRINGS = 250_000  # shared strings
 MAX_UNZIPPED = 100 * 1024 * 1024
 
+# What a unit may send. .xlsx and .xlsm go through openpyxl after the streaming bounds check
+# below (a macro is never run: openpyxl reads values only); .xls (Excel 97-2003) and .ods
+# (LibreOffice) through calamine, whose Rust reader is bounded here by the file's size and,
+# for the zipped .ods, by its inflated size.
+LIST_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+KINDS_TEXT = ".xlsx, .xls, .ods hoặc .csv"
+
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -115,6 +122,51 @@ def _rows_xlsx(data: bytes) -> list[list]:
     return rows
 
 
+def _cell(value):
+    """A calamine value as openpyxl gives it: None for an empty cell, a whole number as int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _read_calamine(data: bytes, kind: str) -> tuple[str, list[list]]:
+    from python_calamine import CalamineWorkbook
+
+    if kind == ".ods":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
+                    raise SheetError(f"tệp .ods giải nén ra hơn {MAX_UNZIPPED // 1024 // 1024} MB; quá lớn để đọc.")
+        except zipfile.BadZipFile:
+            raise SheetError("không đọc được tệp LibreOffice (.ods): tệp hỏng hoặc không phải bảng tính.") from None
+    label = {".xls": "Excel 97-2003 (.xls)", ".ods": "LibreOffice (.ods)"}[kind]
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        title = wb.sheet_names[0]
+        sheet = wb.get_sheet_by_index(0)
+        rows: list[list] = []
+        cells = 0
+        for row in sheet.iter_rows():
+            values = [_cell(v) for v in row[:MAX_COLS]]
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise SheetError(f"bảng tính có hơn {thousands(MAX_CELLS)} ô; chỉ đọc tối đa {_bounds()}.")
+            rows.append(values)
+            if len(rows) >= MAX_ROWS:
+                break
+        wb.close()
+    except SheetError:
+        raise
+    except Exception as err:  # calamine raises its own kinds (and ValueError) for a file that is not a workbook
+        raise SheetError(f"không đọc được tệp {label} (tệp hỏng, có mật khẩu, hoặc không phải bảng tính): {err}") from None
+    # calamine starts at the first used cell; openpyxl at A1. Rows are put back where Excel shows them.
+    start_row, start_col = getattr(sheet, "start", None) or (0, 0)
+    rows = [[None] * start_col + r for r in rows]
+    return title, [[] for _ in range(start_row)] + rows
+
+
 def _decode(data: bytes) -> str:
     """Text of a CSV: by its BOM (UTF-8, UTF-16), by the zero bytes of UTF-16 without one, else
     strict UTF-8, else Windows-1258 (Excel's «CSV» on a Vietnamese Windows); never a decoding
@@ -172,10 +224,12 @@ def rows(filename: str, data: bytes) -> list[list]:
 def read(filename: str, data: bytes) -> tuple[str, list[list]]:
     """(the first sheet's title, its rows); a .csv's title is «CSV»."""
     lower = filename.lower()
-    if lower.endswith(".xlsx"):
+    if lower.endswith((".xlsx", ".xlsm")):
         rows_ = _rows_xlsx(data)
         with zipfile.ZipFile(io.BytesIO(data)) as z:  # read once already by the bounds check: it opens
             return _first_sheet_entry(z)[0], rows_
     if lower.endswith(".csv"):
         return "CSV", _rows_csv(data)
-    raise SheetError("chỉ nhận tệp .xlsx hoặc .csv.")
+    if lower.endswith((".xls", ".ods")):
+        return _read_calamine(data, lower[lower.rindex("."):])
+    raise SheetError(f"chỉ nhận tệp {KINDS_TEXT}.")

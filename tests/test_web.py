@@ -204,7 +204,7 @@ def test_downloads_serve_only_the_current_builds_files(client):
     assert c.get("/preview/../plan.yaml").status_code == 404
 
 
-def test_uploads_are_size_limited_and_only_xlsx_or_csv(client):
+def test_uploads_are_size_limited_and_only_spreadsheets(client):
     import io
 
     c, token, _ = client
@@ -213,7 +213,7 @@ def test_uploads_are_size_limited_and_only_xlsx_or_csv(client):
     assert big.status_code == 413
     other = c.post("/api/import", headers={"X-CSRF-Token": token},
                    data={"file": (io.BytesIO(b"MZ..."), "a.exe"), "units": "[]"})
-    assert other.status_code == 400 and "chỉ nhận tệp .xlsx hoặc .csv" in other.get_json()["message"]
+    assert other.status_code == 400 and "chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv" in other.get_json()["message"]
 
 
 def test_config_values_are_shown_escaped(tmp_path):

@@ -104,7 +104,7 @@ def test_the_intake_posts_need_the_token_and_refuse_other_files(tmp_path):
         assert c.post(url, json={}).status_code == 403
     exe = c.post("/api/intake/upload", headers={"X-CSRF-Token": token},
                  data={"files": (io.BytesIO(b"MZ"), "virus.exe")})
-    assert exe.status_code == 400 and "chỉ nhận tệp .xlsx hoặc .csv" in exe.get_json()["message"]
+    assert exe.status_code == 400 and "chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv" in exe.get_json()["message"]
     big = c.post("/api/intake/upload", headers={"X-CSRF-Token": token},
                  data={"files": (io.BytesIO(b"a,b\n" * 1_400_000), "lon.csv")})
     assert big.status_code == 400 and re.search(r"lớn hơn 5 MB", big.get_json()["message"])

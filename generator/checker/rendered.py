@@ -27,10 +27,12 @@ class Rendering:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp, "doc.pdf")
             path.write_bytes(pdf)
-            layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                                    text=True, check=True).stdout
-            bbox = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True,
-                                  check=True).stdout
+            # UTF-8 asked of poppler and read as such: the locale's code page (cp1258 on a
+            # Vietnamese Windows) would turn «Đ» into an error.
+            layout = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"], capture_output=True,
+                                    check=True, timeout=60).stdout.decode("utf-8", errors="replace")
+            bbox = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox-layout", str(path), "-"], capture_output=True,
+                                  check=True, timeout=60).stdout
         self.pages = layout.split("\f")
         if self.pages and not self.pages[-1].strip():
             self.pages.pop()

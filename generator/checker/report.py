@@ -89,8 +89,12 @@ def as_json(reports: list[FileReport]) -> str:
 def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
     from ..exceptions import GeneratorError
 
+    from .. import progress
+
     reports = []
-    for path in paths:
+    for n, path in enumerate(paths, 1):
+        if len(paths) > 1:
+            progress.report("Đang kiểm tra", n, len(paths))
         try:
             reports.append(check_file(path, render))
         except DocxReadError as err:

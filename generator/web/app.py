@@ -36,6 +36,7 @@ from ..formatting import thousands
 from ..model import Unit
 from .. import intake
 from ..main import build_group, build_plan, templates_for
+from ..sheets import KINDS_TEXT, LIST_SUFFIXES
 from ..output import write_all
 from . import editing, importing
 
@@ -187,6 +188,23 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                                config_name=f"{config_path.parent.name}/{config_path.name}",
                                rows=allocation.rows, totals=allocation.totals)
 
+    from .. import progress
+
+    latest = progress.Latest()
+    progress.listen("page", latest)
+
+    @app.before_request
+    def fresh_progress():
+        if request.method == "POST":  # a new action: the last one's stages are not its own
+            latest.clear()
+
+    @app.get("/api/progress")
+    def api_progress():
+        # Polled by the page while a long build runs (certificates, packs): the same stages the
+        # CLI prints. Read-only, and the Host check above still applies.
+        stage = latest.stage
+        return jsonify({"text": stage.line() if stage else None})
+
     @app.get("/api/token")
     def api_token():
         # A page left open across a restart of the server asks for the new token. Another
@@ -308,7 +326,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         plan = rules()
         table = result.table if result else intake.current(plan, out_dir)
         problems = result.problems if result else []
-        files = sorted(p.name for p in inbox.glob("*") if p.suffix.lower() in (".xlsx", ".csv")) if inbox.is_dir() else []
+        files = [p.relative_to(inbox).as_posix() for p in intake.list_files(inbox)[0]] if inbox.is_dir() else []
         return {"ok": True, "table": table, "files": files,
                 "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
                               "message": p.message, "line": p.line()} for p in problems],
@@ -331,8 +349,8 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         files = {}
         for f in uploads:
             stem, dot, ext = f.filename.replace("\\", "/").rsplit("/", 1)[-1].rpartition(".")
-            if not dot or ext.lower() not in ("xlsx", "csv"):
-                return jsonify({"ok": False, "message": f"«{f.filename}»: chỉ nhận tệp .xlsx hoặc .csv."}), 400
+            if not dot or "." + ext.lower() not in LIST_SUFFIXES:
+                return jsonify({"ok": False, "message": f"«{f.filename}»: chỉ nhận tệp {KINDS_TEXT}."}), 400
             data = f.read(intake.MAX_FILE + 1)
             if len(data) > intake.MAX_FILE:
                 return jsonify({"ok": False, "message": f"«{f.filename}» lớn hơn {intake.MAX_FILE // 1024 // 1024} MB; "
@@ -386,8 +404,12 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     def award_files() -> list[str]:
         """Every file of the last decision and certificates, as paths under output/."""
+        # Regular files only, none of the tool's own hidden ones (a lock, a write under way) and no
+        # link, which could point anywhere on the machine.
         names = [p.relative_to(out_dir).as_posix() for folder in AWARD_FOLDERS if (out_dir / folder).is_dir()
-                 for p in sorted((out_dir / folder).rglob("*")) if p.is_file() and not p.name.endswith(".json")]
+                 for p in sorted((out_dir / folder).rglob("*"))
+                 if p.is_file() and not p.is_symlink() and not p.name.endswith(".json")
+                 and not any(part.startswith(".") for part in p.relative_to(out_dir).parts)]
         return names + ([ALL_AWARDS] if (out_dir / ALL_AWARDS).is_file() else [])
 
     def award_view() -> dict:
@@ -465,13 +487,15 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             try:
                 built = build_certificates(config_path, out_dir, templates_dir)
                 zip_all()
-                first_page_png(out_dir / "bang_khen" / "bang_khen.pdf", "khen-bang_khen")
+                if not built.notes:  # a PDF was made: its first page is the preview
+                    first_page_png(out_dir / "bang_khen" / "bang_khen.pdf", "khen-bang_khen")
             except GeneratorError as err:
                 return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
             except (OSError, subprocess.CalledProcessError) as err:
                 return jsonify({**award_view(), "message": f"Đã in Bằng khen; không dựng được ảnh xem trước: {err}"})
-        return jsonify({**award_view(), "message": f"Đã in {len(built.awards.all)} Bằng khen (kiểu "
-                        f"«{built.plan.certificates.mode}»), một trang mỗi người; ZIP theo từng đơn vị."})
+        done = (f"Đã in {len(built.awards.all)} Bằng khen (kiểu «{built.plan.certificates.mode}»), một trang mỗi "
+                "người" + ("." if built.notes else "; ZIP theo từng đơn vị."))
+        return jsonify({**award_view(), "message": " ".join((done, *built.notes))})
 
     @app.get("/download/khen-thuong/<path:name>")
     def award_download(name: str):

@@ -72,9 +72,27 @@ function setText(el, value) {
 
 // A view's action: say what is being done, send it, show the answer, and redraw the view from
 // the state the server sends back (`show`, the view's own render).
+// While it runs, the stage the server reports (as the command line prints it) is shown
+// after `busy`: «Đang dựng văn bản: 120/800».
 async function act(show, url, body, busy) {
   setStatus(busy, "busy");
+  let running = true;
+  const poll = async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, 700));
+      if (!running) break;
+      try {
+        const res = await fetch("api/progress");
+        const { text } = await res.json();
+        if (running && text) setStatus(`${busy} ${text}`, "busy");
+      } catch (e) {
+        /* the answer to the action itself says what went wrong */
+      }
+    }
+  };
+  poll();
   const { data } = await send(url, body);
+  running = false;
   setStatus(data.message, data.ok ? "" : "error");
   if (data.table) show(data);
 }
