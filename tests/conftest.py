@@ -10,7 +10,10 @@ import pytest
 from generator.main import build
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_CONFIG = ROOT / "config" / "plan.yaml"
+# The tests' own copy of the config the project ships (config/plan.yaml as committed): the
+# clerk's config/plan.yaml is theirs to edit, and an edit there must never change what the
+# tests see, nor a test run see a half-saved file. Change both when the shipped config changes.
+SHIPPED_CONFIG = ROOT / "tests" / "data" / "plan.yaml"
 
 
 def pytest_configure(config):

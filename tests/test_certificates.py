@@ -15,7 +15,7 @@ from generator.exceptions import ConfigError
 from generator.main import render_documents
 from generator.pdf import to_pdf_bytes
 
-from .conftest import SHIPPED_CONFIG
+from .conftest import ROOT, SHIPPED_CONFIG
 from .rendering import require_libreoffice
 
 PT = 72 / 25.4  # points per millimetre
@@ -206,7 +206,7 @@ def test_space_the_style_puts_before_a_paragraph_counts_toward_its_box(tmp_path)
     from docx.shared import Pt
 
     templates = tmp_path / "templates"
-    shutil.copytree(SHIPPED_CONFIG.parent.parent / "templates", templates)
+    shutil.copytree(ROOT / "templates", templates)
     doc = Document(str(templates / "bang_khen_phoi.docx"))
     doc.styles["BK Ten"].paragraph_format.space_before = Pt(40)  # 14 mm above a name in a 20 mm box
     doc.save(str(templates / "bang_khen_phoi.docx"))
@@ -233,7 +233,7 @@ def test_a_style_in_capitals_is_measured_in_capitals(tmp_path):
         return sizes[0] if sizes else 22.0
 
     templates = tmp_path / "templates"
-    shutil.copytree(SHIPPED_CONFIG.parent.parent / "templates", templates)
+    shutil.copytree(ROOT / "templates", templates)
     assert name_size(templates) == 22.0  # two lines as typed
     doc = Document(str(templates / "bang_khen_phoi.docx"))
     doc.styles["BK Ten"].font.all_caps = True

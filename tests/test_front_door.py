@@ -22,7 +22,7 @@ import pytest
 
 from generator.cli import _parser
 
-from .conftest import ROOT
+from .conftest import ROOT, SHIPPED_CONFIG
 from .rendering import require_libreoffice
 
 README = ROOT / "README.md"
@@ -76,6 +76,8 @@ def fresh_copy(target: Path) -> Path:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
+    # The config as shipped, not as this machine's clerk has edited it.
+    shutil.copy2(SHIPPED_CONFIG, target / "config" / "plan.yaml")
     return target
 
 

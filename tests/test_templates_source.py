@@ -53,7 +53,7 @@ def shipped_words(tmp_path_factory):
 def test_each_template_has_its_current_text_dump_beside_it(kind):
     committed = TEMPLATES_DIR / f"{kind.template}.txt"
     assert committed.read_text(encoding="utf-8") == dump(TEMPLATES_DIR / kind.template), (
-        f"run: python build_docs.py --dump-template templates/{kind.template} > templates/{kind.template}.txt")
+        f"run: python build_docs.py --dump-template templates/{kind.template} --save")
 
 
 def test_the_dump_shows_style_tags_and_direct_formatting():

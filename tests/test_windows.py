@@ -66,7 +66,7 @@ def test_a_failed_new_plan_leaves_nothing_behind_and_the_same_command_runs_again
 
 def test_new_plan_onto_a_file_is_refused_in_words(tmp_path):
     (tmp_path / "ke_hoach_2026").write_text("x")
-    proc = clerk("--new-plan", "ke_hoach_2026", cwd=tmp_path)
+    proc = clerk("--config", str(SHIPPED_CONFIG), "--new-plan", "ke_hoach_2026", cwd=tmp_path)
     err = proc.stderr.decode("utf-8")
     assert proc.returncode == 2 and "là một tệp, không phải thư mục" in err and "Traceback" not in err
 
@@ -87,7 +87,7 @@ def test_errors_and_the_table_come_out_as_utf8_on_a_windows_code_page(tmp_path, 
     proc = clerk("--config", str(tmp_path / "không có.yaml"), PYTHONIOENCODING=encoding)
     err = proc.stderr.decode("utf-8")
     assert proc.returncode == 2 and err.startswith("LỖI:") and "\\u" not in err
-    proc = clerk("--output", str(tmp_path / "out"), PYTHONIOENCODING=encoding)
+    proc = clerk("--config", str(SHIPPED_CONFIG), "--output", str(tmp_path / "out"), PYTHONIOENCODING=encoding)
     assert proc.returncode == 0 and "Tổng số khen thưởng" in proc.stdout.decode("utf-8")
 
 
@@ -417,7 +417,8 @@ def test_the_project_installs_as_a_package_with_its_command(tmp_path):
                    check=True, capture_output=True, timeout=300)
     # The installed command works inside a plan's folder: config/ and templates/ where it runs.
     plan_folder = tmp_path / "Kế hoạch 2026"
-    shutil.copytree(ROOT / "config", plan_folder / "config", ignore=shutil.ignore_patterns("backups", "*.bak*"))
+    (plan_folder / "config").mkdir(parents=True)
+    shutil.copy(SHIPPED_CONFIG, plan_folder / "config" / "plan.yaml")
     shutil.copytree(ROOT / "templates", plan_folder / "templates")
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import generator; "
             "assert generator.__file__.startswith(sys.argv[1]), generator.__file__; "
