@@ -173,6 +173,13 @@ def run(args: argparse.Namespace) -> int:
         findings = check_templates(args.config, expand(args.check_template), args.templates)
         print(report(findings))
         return 1 if any(f.severity == LOI for f in findings) else 0
+    if args.packs or args.intake or args.decision or args.certificates:
+        # What a killed earlier run left is settled before anything is read: an intake cut short
+        # between its renames must not be read half old, half new by the decision.
+        from .output import recover_all
+
+        for note in recover_all(args.config, args.output):
+            print(note)
     if args.packs:
         from .main import build_group
 
@@ -199,7 +206,10 @@ def run(args: argparse.Namespace) -> int:
     if args.decision:
         from .main import build_decision
 
-        result = build_decision(args.config, args.output, args.templates, args.allow_incomplete)
+        convert = None
+        if args.pdf:
+            from .pdf import to_pdf_bytes as convert
+        result = build_decision(args.config, args.output, args.templates, args.allow_incomplete, convert)
         a = result.awards
         for name, status in a.missing:
             print(f"Chưa đưa vào Quyết định: {name} ({status}).")
@@ -207,14 +217,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"Chưa đủ số lượng, đưa vào những gì đã nhận: {name} ({status}).")
         print(f"Quyết định: {len(a.collectives):02d} tập thể và {len(a.individuals):02d} cá nhân "
               f"của {len({x.unit for x in a.all})} đơn vị.")
-        written = list(result.written)
-        if args.pdf:
-            from .pdf import convert
-
-            written += convert([p for p in result.written if p.suffix == ".docx"], args.output / "quyet_dinh")
         print("Đã ghi:")
-        for path in written:
-            print(f"  {path}")
+        for path in result.written:
+            if not path.name.startswith("."):
+                print(f"  {path}")
         return 0
     if args.certificates:
         from .main import build_certificates
@@ -226,7 +232,8 @@ def run(args: argparse.Namespace) -> int:
             print(note)
         print("Đã ghi:")
         for path in result.written:
-            print(f"  {path}")
+            if not path.name.startswith("."):
+                print(f"  {path}")
         return 0
     if args.serve:
         from .web.app import serve

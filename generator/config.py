@@ -280,10 +280,68 @@ def normal_name(name: str) -> str:
     return _tidy(name).casefold()
 
 
+# A config is a few dozen KB; these bounds are far above any real one and far below what makes
+# the YAML parser slow (a 45 MB file) or crash (libyaml recurses once per level of nesting: 50 KB
+# of «[» end the process with a segmentation fault, no message). Checked before any parser runs.
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_NESTING = 40  # levels of [ ] and { }, or of indentation steps; the shipped config uses 5
+MAX_INDENT = 200  # columns of leading spaces (and «- » markers) on one line
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _where(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def precheck(text: str, source: str) -> None:
+    """Refuse, at its line and column, a config no parser should be handed: too large, a
+    control character (libyaml reports those at a wrong place), or nested too deep."""
+    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
+        raise ConfigError(source, [Problem("(tệp)", f"tệp cấu hình lớn hơn {MAX_CONFIG_BYTES // 1024} KB; tệp thật chỉ "
+                                           "vài chục KB: có lẽ đã dán nhầm nội dung khác vào.")])
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        line, col = _where(text, bad.start())
+        raise ConfigError(source, [Problem("(cú pháp YAML)", f"tệp có ký tự điều khiển U+{ord(bad.group()):04X} không được "
+                                           "phép; xóa ký tự đó (thường do dán chữ từ nơi khác).", line, col)])
+    depth, quote = 0, ""
+    for m in re.finditer(r"""#[^\n]*|['"\[\]{}\n]""", text):
+        ch = m.group()
+        if quote:  # inside a quoted scalar nothing counts but its own closing quote
+            if ch == quote or ch == "\n" and quote == "#":
+                quote = ""
+            continue
+        if ch.startswith("#"):
+            if m.start() == 0 or text[m.start() - 1] in " \t\n":
+                continue  # a comment runs to the end of its line; the match already took it
+            ch = "#"
+        if ch in "'\"":
+            before = text[m.start() - 1] if m.start() else " "
+            if before in " \t\n[{,:-":
+                quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line, col = _where(text, m.start())
+                raise ConfigError(source, [Problem("(cú pháp YAML)", f"ngoặc lồng nhau quá {MAX_NESTING} tầng; tệp "
+                                                   "cấu hình không cần nhiều như vậy.", line, col)])
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    for number, line_text in enumerate(text.split("\n"), 1):
+        lead = re.match(r"(?:[ ]|-[ ]|\?[ ])*", line_text).end()
+        if lead > MAX_INDENT:
+            raise ConfigError(source, [Problem("(cú pháp YAML)", f"dòng thụt vào quá sâu ({lead} cột); tệp cấu hình "
+                                               f"không cần quá {MAX_INDENT} cột.", number, 1)])
+
+
 def load_plan(path: str | Path) -> Plan:
     """Read and validate the config at `path`."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:  # never read a huge file whole to find that out
+            raise ConfigError(str(path), [Problem("(tệp)", f"tệp cấu hình lớn hơn {MAX_CONFIG_BYTES // 1024} KB; tệp "
+                                                  "thật chỉ vài chục KB: có lẽ chọn nhầm tệp.")])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(str(path), [Problem("(tệp)", "không tìm thấy tệp cấu hình.")]) from None
@@ -296,6 +354,7 @@ def load_plan(path: str | Path) -> Plan:
 
 def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
     """Validate YAML text into a Plan; raise ConfigError with every problem found."""
+    precheck(text, source)
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as err:

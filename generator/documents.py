@@ -94,12 +94,20 @@ def of_group(group: str, kinds: Iterable[Kind] = KINDS, plan: Plan | None = None
     return tuple(k for k in kinds if k.group == group and (plan is None or k.applies is None or k.applies(plan)))
 
 
+# Names Windows keeps for devices, with any extension: «CON.csv» cannot be created there.
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")
+MAX_NAME = 100  # characters; a path of a few folders then stays well under Windows' 260
+
+
 def safe_name(name: str) -> str:
-    """A unit's name as a file or folder name on any system: Vietnamese letters kept (composed),
-    the characters Windows refuses, control characters and trailing dots or spaces removed."""
+    """A unit's name (or an uploaded file's) as a file or folder name on any system: Vietnamese
+    letters kept (composed); the characters Windows refuses, control characters, leading dots
+    and «~$» (hidden and lock files, which intake passes over) and trailing dots or spaces
+    removed; Windows' device names prefixed; at most MAX_NAME characters."""
     name = unicodedata.normalize("NFC", name)
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]', " ", name)
-    return " ".join(name.split()).rstrip(". ") or "don-vi"
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f\x7f]', " ", name)
+    name = " ".join(name.split()).lstrip(".~$ ")[:MAX_NAME].rstrip(". ") or "don-vi"
+    return "_" + name if _RESERVED.fullmatch(name) else name
 
 
 def outputs(kind: Kind, plan: Plan, allocation: Allocation, awards=None) -> list[tuple[str, dict]]:

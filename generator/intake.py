@@ -136,6 +136,10 @@ def _check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
         for j, c in enumerate(cols, 1):
             value = n.values.get(c.name, "")
             where = f"{_letter(j)} ({c.name})"
+            hidden = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf")), None)
+            if hidden:  # a control or invisible character: pasted from elsewhere, and no workbook holds it
+                out.append(Problem(p.file, p.sheet, n.row, where, f"ô có ký tự ẩn U+{ord(hidden):04X} (thường do dán "
+                                   "từ nơi khác); gõ lại ô này."))
             if c.required and not value:
                 out.append(Problem(p.file, p.sheet, n.row, where, f"chưa điền «{c.name}» ({LABEL[n.kind]})."))
             allowed = choices.get(normal_name(c.name))
@@ -320,6 +324,12 @@ def _book():
     return wb, Font(bold=True)
 
 
+def _append(ws, values) -> None:
+    from .workbook import append
+
+    append(ws, values)
+
+
 def _save(wb) -> bytes:
     import datetime as dt
 
@@ -338,18 +348,18 @@ def _consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
     for kind, title in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
         ws = wb.create_sheet(title)
         cols = [c.name for c in getattr(nom, KINDS[kind])]
-        ws.append(["STT", "Đơn vị đề nghị", *cols])
+        _append(ws, ["STT", "Đơn vị đề nghị", *cols])
         n = 0
         for u in table:
             for values in accepted.get(u["name"], {}).get(kind, []):
                 n += 1
-                ws.append([n, u["name"], *[values.get(c, "") for c in cols]])
+                _append(ws, [n, u["name"], *[values.get(c, "") for c in cols]])
         for cell in ws[1]:
             cell.font = bold
     ws = wb.create_sheet("Tình hình")
-    ws.append(["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
+    _append(ws, ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
     for r in table:
-        ws.append(_status_cells(r))
+        _append(ws, _status_cells(r))
     for cell in ws[1]:
         cell.font = bold
     return _save(wb)
@@ -366,9 +376,9 @@ def _status_cells(r: dict) -> list:
 def _errors(problems: list[Problem]) -> bytes:
     wb, bold = _book()
     ws = wb.create_sheet("Lỗi")
-    ws.append(["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+    _append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
     for p in problems:
-        ws.append([p.file, p.sheet, p.row, p.column, p.message])
+        _append(ws, [p.file, p.sheet, p.row, p.column, p.message])
     for cell in ws[1]:
         cell.font = bold
     return _save(wb)

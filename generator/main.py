@@ -247,19 +247,64 @@ class AwardResult(NamedTuple):
 
 
 DECISION_LIST = "quyet_dinh/khen_thuong.json"  # the decision's awardees: what the certificates print
+SET_MANIFEST = ".danh-muc.json"  # in quyet_dinh/ and bang_khen/: the files of the current set
+
+
+def manifest(folder: str, docs: dict[str, bytes]) -> dict[str, bytes]:
+    """The list of a set's files, written with the set itself: what the page offers and packs
+    into its ZIP is this list, never whatever a folder happens to hold (a killed run's files)."""
+    import json
+
+    names = sorted(n for n in docs if n.startswith(folder + "/"))
+    return {f"{folder}/{SET_MANIFEST}": (json.dumps(names, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+
+
+def read_manifest_of(out_dir: Path, folder: str) -> list[str]:
+    import json
+
+    try:
+        names = json.loads((out_dir / folder / SET_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def _drop_stale(out_dir: Path, folder: str, docs: dict[str, bytes], patterns: tuple[str, ...]) -> None:
+    """A file of an earlier set that this one does not hold (a PDF of another list, a unit no
+    longer in it) would disagree with the new documents: it goes."""
+    for pattern in patterns:
+        for old in (out_dir / folder).glob(pattern):
+            if old.is_file() and old.relative_to(out_dir).as_posix() not in docs:
+                old.unlink()
 
 
 def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
-                   allow_incomplete: bool = False) -> AwardResult:
+                   allow_incomplete: bool = False, convert=None) -> AwardResult:
     """--decision: the Ban's Tờ trình, the Quyết định and its list from what intake accepted, and
-    the list itself as data, so the certificates print exactly the decision's awardees."""
+    the list itself as data, so the certificates print exactly the decision's awardees.
+    `convert` (paths -> {pdf name: bytes}, e.g. pdf.to_pdf_bytes): the PDFs too, written in the
+    same set as the .docx, so the two can never be of different lists."""
+    import tempfile
+
     from . import awards as awards_mod
 
     plan = config.load_plan(config_path)
     chosen = awards_mod.load(plan, out_dir, allow_incomplete)
     _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "decision", awards=chosen)
     docs[DECISION_LIST] = awards_mod.dump(chosen)
-    return AwardResult(plan, chosen, write_all(out_dir, docs))
+    if convert is not None:
+        with tempfile.TemporaryDirectory(prefix="quyet-dinh-") as tmp:
+            sources = []
+            for name, data in docs.items():
+                if name.endswith(".docx"):
+                    sources.append(Path(tmp, Path(name).name))
+                    sources[-1].write_bytes(data)
+            for pdf_name, data in convert(sources).items():
+                docs[f"quyet_dinh/{pdf_name}"] = data
+    docs.update(manifest("quyet_dinh", docs))
+    written = write_all(out_dir, docs)
+    _drop_stale(out_dir, "quyet_dinh", docs, ("*.pdf",))
+    return AwardResult(plan, chosen, written)
 
 
 def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
@@ -285,11 +330,7 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
                      f"{certificate_pdf.DOCX} bằng Word. " + INSTALL_HINT,)
     if pdf:
         docs.update(certificate_pdf.pdf_and_zips(docs, chosen, plan))
+    docs.update(manifest("bang_khen", docs))
     written = write_all(out_dir, docs)
-    # A PDF or a unit's ZIP this set does not hold belongs to an earlier list and would disagree
-    # with the new .docx (another person, a unit no longer in the list): it goes.
-    stale = [out_dir / certificate_pdf.PDF, *(out_dir / certificate_pdf.BY_UNIT).parent.glob("*.zip")]
-    for old in stale:
-        if old.is_file() and old.relative_to(out_dir).as_posix() not in docs:
-            old.unlink()
+    _drop_stale(out_dir, "bang_khen", docs, ("*.pdf", "theo_don_vi/*.zip"))
     return AwardResult(plan, chosen, written, notes)

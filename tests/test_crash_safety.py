@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_plan
-from generator.output import JOURNAL, recover, recover_all, write_all
+from generator.output import journal_name, recover, recover_all, write_all
 from generator.web import editing
 
 from .conftest import ROOT, SHIPPED_CONFIG
@@ -256,7 +256,7 @@ def test_a_crash_between_two_renames_leaves_the_old_set_or_the_new_set(tmp_path,
     write_all(out, dict(OLD))  # quotas.json is new in the next build
     code = _CRASH.format(root=str(ROOT), where=where, nth=nth, out=str(out))
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 9
-    assert (out / JOURNAL).exists()  # the crash really came mid-way
+    assert (out / journal_name(NEW)).exists()  # the crash really came mid-way
     notes = recover(out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == expected
     assert len(notes) == 1 and ("trả lại bản cũ" if expected is OLD else "giữ bản mới") in notes[0]

@@ -22,7 +22,7 @@ import pytest
 from generator import intake, main, output, pdf, progress
 from generator.cli import main as cli_main
 from generator.config import load_plan
-from generator.exceptions import GeneratorError, OutputError
+from generator.exceptions import OutputError
 
 from .conftest import ROOT, SHIPPED_CONFIG
 from .rendering import require_libreoffice
@@ -278,7 +278,7 @@ def test_certificates_without_libreoffice_are_docx_and_say_what_to_install(decid
     assert not any(p.exists() for p in stale)  # nothing of another list stays beside the new one
 
 
-def test_the_certificate_pdf_asks_to_be_printed_at_actual_size(decided, tmp_path, capsys):
+def test_the_certificate_pdf_asks_to_be_printed_at_actual_size_and_is_reproducible(decided, tmp_path, capsys):
     require_libreoffice()
     from pypdf import PdfReader
 
@@ -292,6 +292,10 @@ def test_the_certificate_pdf_asks_to_be_printed_at_actual_size(decided, tmp_path
     with zipfile.ZipFile(out / "bang_khen" / "theo_don_vi" / "02-LĐLĐ huyện Cao Lộc.zip") as z:
         unit = PdfReader(io.BytesIO(z.read(z.namelist()[0])))
     assert unit.viewer_preferences.print_scaling == "/None"
+    # The same list gives the same bytes: no clock, no random file identifier.
+    first = {p: p.read_bytes() for p in (out / "bang_khen").rglob("*.*") if p.suffix in (".pdf", ".zip")}
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "--certificates"]) == 0
+    assert {p: p.read_bytes() for p in first} == first
 
 
 def test_libreoffice_is_found_where_its_windows_installer_puts_it(tmp_path, monkeypatch):

@@ -371,11 +371,58 @@ def _border(side):
     return get
 
 
-def load(path: Path) -> Document:
-    from . import package
+# A stranger's file is read within bounds: a 1 MB .docx can inflate its document.xml to 1 GB.
+MAX_FILE = 50 * 1024 * 1024  # the .docx itself
+MAX_XML_PART = 25 * 1024 * 1024  # one XML part, inflated (a thousand-page document is about 20 MB)
+MAX_XML_TOTAL = 80 * 1024 * 1024  # all its XML parts, inflated
+
+
+def open_package(path: Path) -> zipfile.ZipFile:
+    """The .docx as a zip, refused with the reason before anything is inflated when it is not a
+    regular file (a device, a pipe: reading one never ends), is too large, or holds a part that
+    is encrypted, compressed in a way Word never writes, or inflates past the bounds. The sizes
+    a zip declares bound what zipfile gives back (more is a CRC error), so checking them is
+    enough."""
+    import stat
 
     try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DocxReadError(f"không tìm thấy tệp {path}.") from None
+    except OSError as err:
+        raise DocxReadError(f"không mở được {path}: {err.strerror or err}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DocxReadError(f"{path} không phải một tệp thường (thư mục, thiết bị hay đường ống): không đọc.")
+    if info.st_size > MAX_FILE:
+        raise DocxReadError(f"{path} lớn hơn {MAX_FILE // 1024 // 1024} MB: quá lớn để kiểm tra.")
+    try:
         z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
+        raise DocxReadError(f"{path} không đọc được như một tệp .docx (không phải tệp nén của Word): {err}") from None
+    total = 0
+    for member in z.infolist():
+        if not member.filename.endswith((".xml", ".rels")):
+            continue  # images and embedded files are never inflated here
+        if member.flag_bits & 0x1:
+            raise DocxReadError(f"{path}: phần {member.filename} được mã hóa (đặt mật khẩu); bỏ mật khẩu rồi kiểm tra lại.")
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise DocxReadError(f"{path}: phần {member.filename} nén theo cách Word không dùng; lưu lại bằng Word.")
+        if member.file_size > MAX_XML_PART:
+            raise DocxReadError(f"{path}: phần {member.filename} giải nén ra {member.file_size // 1024 // 1024} MB, quá "
+                                f"{MAX_XML_PART // 1024 // 1024} MB: không kiểm tra.")
+        total += member.file_size
+    if total > MAX_XML_TOTAL:
+        raise DocxReadError(f"{path}: các phần văn bản giải nén ra quá {MAX_XML_TOTAL // 1024 // 1024} MB: không kiểm tra.")
+    return z
+
+
+def load(path: Path) -> Document:
+    import zlib
+
+    from . import package
+
+    z = open_package(path)
+    try:
         problems = package.inspect(z)
         names = set(z.namelist())
         doc_name = "word/document.xml"
@@ -389,13 +436,18 @@ def load(path: Path) -> Document:
         rels = {}
         if rels_root is not None:
             for rel in rels_root:
-                rels[rel.get("Id")] = "word/" + rel.get("Target").lstrip("/").removeprefix("word/")
+                if rel.get("Target") and rel.get("TargetMode") != "External":  # no target: Word skips it too
+                    rels[rel.get("Id")] = "word/" + rel.get("Target").lstrip("/").removeprefix("word/")
         parts = {n: parse(n) for n in rels.values() if n in names and n.endswith(".xml")}
-    except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError, KeyError) as err:
+    except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError, KeyError, zlib.error, EOFError,
+            NotImplementedError, RuntimeError) as err:
         raise DocxReadError(f"{path} không đọc được như một tệp .docx: {err}") from None
 
     resolver = _Resolver(styles)
     body = root.find(w("body"))
+    if body is None:
+        raise DocxReadError(f"{path}: word/document.xml không có thân văn bản (w:body) theo chuẩn của Word "
+                            f"(phần tử gốc là «{etree.QName(root).localname}» trong «{etree.QName(root).namespace}»).")
     paragraphs: list[Para] = []
     tables: list = []
 

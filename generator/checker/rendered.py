@@ -38,6 +38,7 @@ class Rendering:
             self.pages.pop()
         self.page_count = len(self.pages)
         self._bbox = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", bbox))
+        self.external: list[str] = []  # what render() took out of the copy it laid out
 
     def page_of(self, text: str, last: bool = False) -> int | None:
         """1-based page on which `text` (squashed) first (or last) appears."""
@@ -76,6 +77,52 @@ class Rendering:
         return found
 
 
+# Fields that make Word or LibreOffice fetch something when the document is laid out.
+_FETCHING_FIELD = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)\b", re.I)
+_INSTR_TEXT = re.compile(rb"(<w:instrText\b[^>]*>)([^<]*)(</w:instrText>)")
+_FLD_SIMPLE = re.compile(rb"""(<w:fldSimple\b[^>]*\bw:instr=)("[^"]*"|'[^']*')()""")
+_EXTERNAL = re.compile(rb'<Relationship\b[^>]*\bTargetMode="External"[^>]*/>')
+_HYPERLINK = rb"/relationships/hyperlink"
+
+
+def neutralized(path: Path, folder: Path) -> tuple[Path, list[str]]:
+    """A copy of `path` in `folder` that reaches nothing outside: external relationships (a
+    linked image, an attached template, an OLE link, a subdocument) and fields that fetch are
+    removed; a hyperlink stays, since laying out a page never follows one. Returns the copy
+    and what was removed, to say in the report."""
+    import zipfile
+
+    removed: list[str] = []
+    copy = folder / ("doc" + path.suffix)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename.endswith(".rels"):
+                def drop(m):
+                    if _HYPERLINK in m.group(0):
+                        return m.group(0)
+                    target = re.search(rb'Target="([^"]*)"', m.group(0))
+                    removed.append("liên kết " + (target.group(1).decode("utf-8", "replace")[:80] if target else "?"))
+                    return b""
+                body = _EXTERNAL.sub(drop, body)
+            elif info.filename.endswith(".xml") and _FETCHING_FIELD.search(body):
+                def blank(m):  # the instruction emptied: an instrText's text, or a fldSimple's quoted value
+                    if not _FETCHING_FIELD.search(m.group(2)):
+                        return m.group(0)
+                    shown = m.group(2).strip(b"\"'").replace(b"&quot;", b'"')
+                    removed.append("trường " + shown.decode("utf-8", "replace").strip()[:80])
+                    return m.group(1) + (b'" "' if m.group(2)[:1] in b"\"'" else b" ") + m.group(3)
+                body = _FLD_SIMPLE.sub(blank, _INSTR_TEXT.sub(blank, body))
+            zout.writestr(info, body)
+    return copy, removed
+
+
 def render(path: Path) -> Rendering:
-    pdf = to_pdf_bytes([path])
-    return Rendering(next(iter(pdf.values())))
+    """The printed pages of `path`, laid out from a copy that can fetch nothing (a stranger's
+    file must not make this machine send a request); `external` says what was taken out."""
+    with tempfile.TemporaryDirectory(prefix="kiem-tra-") as tmp:
+        copy, removed = neutralized(path, Path(tmp))
+        pdf = to_pdf_bytes([copy])
+    rendering = Rendering(next(iter(pdf.values())))
+    rendering.external = removed
+    return rendering

@@ -31,7 +31,34 @@ class FileReport:
         return evaluated, len(self.results)
 
 
+UNREADABLE = "không đọc được"
+
+
+def unreadable(path: Path, why: str) -> FileReport:
+    """A file the checker cannot read is a finding of its own, and the rest of a batch is still
+    judged: one broken file never hides the report of the others."""
+    from ..findings import Finding
+
+    finding = Finding("doc_tep", LOI, "", why)
+    return FileReport(path, UNREADABLE, [RuleResult("doc_tep", "Đọc được tệp .docx", KHONG_DAT, [finding])])
+
+
 def check_file(path: Path, render: bool = True) -> FileReport:
+    """Every rule on one file. A file that is not a sound .docx (broken zip, encrypted part, a
+    value where Word's XML wants a number, no body) gives the finding «không đọc được …»."""
+    try:
+        return _check(path, render)
+    except DocxReadError as err:
+        return unreadable(path, str(err))
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
+        # What malformed XML turns into inside the rules: w:sz="24.5", w:pgSz w:w="210mm",
+        # a Relationship without Target. The file's fault, said as such, never a traceback.
+        detail = str(err).split(":", 1)[-1].strip()[:120]
+        return unreadable(path, f"{path}: có giá trị hoặc cấu trúc không đúng chuẩn của Word ({type(err).__name__}"
+                                f"{': ' + detail if detail else ''}); mở bằng Word rồi lưu lại, rồi kiểm tra lại.")
+
+
+def _check(path: Path, render: bool) -> FileReport:
     doc = load(path)
     rendering, note = None, ""
     if render:
@@ -43,6 +70,13 @@ def check_file(path: Path, render: bool = True) -> FileReport:
         else:
             note = "không có LibreOffice/pdftotext: các quy tắc cần dựng trang không đánh giá được"
     el, results = evaluate(doc, rendering)
+    if rendering is not None and rendering.external:
+        from ..findings import Finding
+
+        shown = "; ".join(rendering.external[:5]) + (f"; … ({len(rendering.external)} mục)" if len(rendering.external) > 5 else "")
+        results.append(RuleResult("lien_ket_ngoai", "Không có liên kết ra ngoài khi dựng trang", KHONG_DAT, [Finding(
+            "lien_ket_ngoai", THONG_TIN, "", f"tệp có {len(rendering.external)} liên kết ra ngoài (ảnh, mẫu, đối tượng "
+            f"hoặc trường tải nội dung): {shown}. Đã bỏ khi dựng trang để kiểm tra, không tải gì về.")]))
     return FileReport(path, el.doc_type, results, note)
 
 
@@ -87,7 +121,6 @@ def as_json(reports: list[FileReport]) -> str:
 
 
 def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
-    from ..exceptions import GeneratorError
 
     from .. import progress
 
@@ -95,11 +128,6 @@ def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
     for n, path in enumerate(paths, 1):
         if len(paths) > 1:
             progress.report("Đang kiểm tra", n, len(paths))
-        try:
-            reports.append(check_file(path, render))
-        except DocxReadError as err:
-            raise GeneratorError(str(err)) from None
-        except FileNotFoundError:
-            raise GeneratorError(f"không tìm thấy tệp {path}.") from None
+        reports.append(check_file(path, render))
     print(as_json(reports) if fmt == "json" else as_text(reports))
     return 1 if any(rep.errors for rep in reports) else 0

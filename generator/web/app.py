@@ -91,17 +91,20 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     app.extensions["plan_docs"] = {"close": close}
 
-    def to_pdfs(docs: list[Path], folder: Path = out_dir) -> list[Path]:
-        """PDFs of the build, written to `folder`. A LibreOffice kept running (unoserver) answers
-        in about half a second where a fresh one takes two: it is started in the background at
-        the first build, which itself uses a fresh LibreOffice, as do all builds without unoserver."""
+    def pdf_bytes(docs: list[Path]) -> dict[str, bytes]:
+        """PDFs of the build, as {name: bytes}. A LibreOffice kept running (unoserver) answers in
+        about half a second where a fresh one takes two: it is started in the background at the
+        first build, which itself uses a fresh LibreOffice, as do all builds without unoserver."""
         from ..pdf import to_pdf_bytes
 
         if warm["thread"] is None:
             warm["thread"] = threading.Thread(target=start_warm, daemon=True)
             warm["thread"].start()
         converter = warm["converter"]
-        return write_all(folder, converter.convert(docs) if converter else to_pdf_bytes(docs))
+        return converter.convert(docs) if converter else to_pdf_bytes(docs)
+
+    def to_pdfs(docs: list[Path], folder: Path = out_dir) -> list[Path]:
+        return write_all(folder, pdf_bytes(docs))
 
     def first_page_png(pdf: Path, name: str) -> str:
         """Page 1 of `pdf` as previews/<name>.png, for the page to show."""
@@ -198,6 +201,15 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         if request.method == "POST":  # a new action: the last one's stages are not its own
             latest.clear()
 
+    @app.before_request
+    def settle_output():
+        # What a killed run (this page's, or a command's) left in output/ is settled before an
+        # action reads it, as every command does before it starts.
+        if request.method == "POST":
+            from ..output import recover
+
+            recover(out_dir)
+
     @app.get("/api/progress")
     def api_progress():
         # Polled by the page while a long build runs (certificates, packs): the same stages the
@@ -214,7 +226,11 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     def state_json() -> dict:
         data = request.get_json(silent=True)
-        if not isinstance(data, dict) or not isinstance(data.get("units", []), list):
+        units = data.get("units", []) if isinstance(data, dict) else None
+        # Each unit is a row of the table: a name and a count, as the page sends them.
+        if not isinstance(units, list) or not all(
+                isinstance(u, dict) and all(isinstance(v, (str, int, float, bool, type(None))) for v in u.values())
+                for u in units):
             abort(400, "Dữ liệu gửi lên không đúng dạng.")
         return data
 
@@ -275,14 +291,22 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                                 "message": f"Đã tạo văn bản; không dựng được ảnh xem trước: {err}"})
         return jsonify({**result, "ok": True, "files": files, "previews": pngs, "message": "Đã tạo văn bản."})
 
+    def served(path: Path):
+        """A file of the output folder, sent only when it is a regular file (no link, which could
+        point anywhere on the machine) whose real path lies inside that folder."""
+        try:
+            real, root = path.resolve(strict=True), out_dir.resolve(strict=True)
+        except OSError:
+            abort(404)
+        if path.is_symlink() or not real.is_file() or not real.is_relative_to(root):
+            abort(404)
+        return send_file(real, as_attachment=True, download_name=path.name)
+
     @app.get("/download/<name>")
     def download(name: str):
         if name not in DOWNLOADS:
             abort(404)
-        path = out_dir / DOWNLOADS[DOWNLOADS.index(name)]
-        if not path.is_file():
-            abort(404)
-        return send_file(path, as_attachment=True, download_name=path.name)
+        return served(out_dir / DOWNLOADS[DOWNLOADS.index(name)])
 
     @app.get("/preview/<name>")
     def preview(name: str):
@@ -355,7 +379,14 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             if len(data) > intake.MAX_FILE:
                 return jsonify({"ok": False, "message": f"«{f.filename}» lớn hơn {intake.MAX_FILE // 1024 // 1024} MB; "
                                 "danh sách đề nghị chỉ cần vài chục dòng."}), 400
-            files[documents.safe_name(stem) + "." + ext.lower()] = data
+            # Stored under a name no other file of this request has: «06?.csv» and «06*.csv» are
+            # both «06.csv» once cleaned, and the second must not silently replace the first.
+            base, n = documents.safe_name(stem), 1
+            name = f"{base}.{ext.lower()}"
+            while name in files:
+                n += 1
+                name = f"{base} ({n}).{ext.lower()}"
+            files[name] = data
         plan = rules()
         with lock:
             write_all(inbox, files)
@@ -393,9 +424,9 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     @app.get("/download/tiep-nhan/<name>")
     def intake_download(name: str):
-        if name not in INTAKE_FILES or not (out_dir / name).is_file():
+        if name not in INTAKE_FILES:
             abort(404)
-        return send_file(out_dir / INTAKE_FILES[INTAKE_FILES.index(name)], as_attachment=True, download_name=name)
+        return served(out_dir / INTAKE_FILES[INTAKE_FILES.index(name)])
 
     # -- «Quyết định và Bằng khen»: the decision and the certificates, by main.build_decision and
     # main.build_certificates (the same as --decision, --certificates) ------------------------------
@@ -404,12 +435,12 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     def award_files() -> list[str]:
         """Every file of the last decision and certificates, as paths under output/."""
-        # Regular files only, none of the tool's own hidden ones (a lock, a write under way) and no
-        # link, which could point anywhere on the machine.
-        names = [p.relative_to(out_dir).as_posix() for folder in AWARD_FOLDERS if (out_dir / folder).is_dir()
-                 for p in sorted((out_dir / folder).rglob("*"))
-                 if p.is_file() and not p.is_symlink() and not p.name.endswith(".json")
-                 and not any(part.startswith(".") for part in p.relative_to(out_dir).parts)]
+        # The files of the current sets, from their manifests (never a listing of the folders,
+        # which may hold what a killed run left), as regular files: a link could point anywhere.
+        from ..main import read_manifest_of
+
+        names = [n for folder in AWARD_FOLDERS for n in read_manifest_of(out_dir, folder)
+                 if not n.endswith(".json") and (out_dir / n).is_file() and not (out_dir / n).is_symlink()]
         return names + ([ALL_AWARDS] if (out_dir / ALL_AWARDS).is_file() else [])
 
     def award_view() -> dict:
@@ -458,8 +489,9 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
         allow = bool((request.get_json(silent=True) or {}).get("allow_incomplete"))
         with lock:
+            convert = pdf_bytes if find_soffice() is not None else None
             try:
-                built = build_decision(config_path, out_dir, templates_dir, allow_incomplete=allow)
+                built = build_decision(config_path, out_dir, templates_dir, allow_incomplete=allow, convert=convert)
             except GeneratorError as err:
                 return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
             message = (f"Đã lập Quyết định: {len(built.awards.collectives):02d} tập thể và "
@@ -469,10 +501,9 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             if built.awards.partial:
                 message += " Chưa đủ số lượng (đưa vào những gì đã nhận): " + ", ".join(
                     n for n, _ in built.awards.partial) + "."
-            if find_soffice() is not None:
+            if convert is not None:
                 try:
-                    docs = [p for p in built.written if p.suffix == ".docx"]
-                    for pdf in to_pdfs(docs, out_dir / "quyet_dinh"):
+                    for pdf in (p for p in built.written if p.suffix == ".pdf"):
                         first_page_png(pdf, f"khen-{pdf.stem}")
                 except (GeneratorError, OSError, subprocess.CalledProcessError) as err:
                     message += f" Không dựng được ảnh xem trước: {err}"
@@ -502,8 +533,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         files = award_files()
         if name not in files:  # only a file the page listed: no path from the request
             abort(404)
-        path = out_dir / files[files.index(name)]
-        return send_file(path, as_attachment=True, download_name=path.name)
+        return served(out_dir / files[files.index(name)])
 
     @app.get("/preview/khen-thuong/<name>")
     def award_preview(name: str):
@@ -518,6 +548,9 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         # Our own abort() messages are Vietnamese; werkzeug's defaults (its class's description) are not.
         own = err.description if err.description != type(err).description else None
         message = own or MESSAGES.get(err.code, MESSAGES[400])
+        if err.code == 413:  # the limit of this route (the units' lists take 20 MB at once), not the default
+            limit = request.max_content_length or MAX_UPLOAD
+            message = f"Tệp quá lớn (tối đa {limit // 1024 // 1024} MB mỗi lần gửi)."
         if request.path.startswith("/api/"):
             return jsonify({"ok": False, "message": message}), err.code
         return render_template("error.html", title=f"Lỗi {err.code}", message=message,
