@@ -56,10 +56,14 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
     _require(plan)
     problems = [(r["name"], r["status"]) for r in table if r["status"] != intake.DU]
     if problems and not allow_incomplete:
-        lines = "\n".join(f"  - {name}: {status}" for name, status in problems)
+        lines = "\n".join(f"  - {_why(r)}" for r in table if r["status"] != intake.DU)
+        over = [r for r in table if r["status"] == intake.VUOT]
         raise AwardsError(f"tiếp nhận hồ sơ chưa xong, còn {len(problems)} đơn vị chưa «đủ»:\n{lines}\n"
                           "Chạy lại --intake khi các đơn vị gửi đủ danh sách, hoặc thêm --allow-incomplete để lập "
-                          "Quyết định với các đơn vị đã đủ (các đơn vị trên sẽ không có trong danh sách).")
+                          "Quyết định với các đơn vị đã đủ (các đơn vị trên sẽ không có trong danh sách)."
+                          + ("\nĐơn vị «vượt» không bao giờ được đưa vào Quyết định: đơn vị gửi lại danh sách đúng số "
+                             "lượng được phân bổ (hoặc sửa lại số đoàn viên nếu đã sửa nhầm), rồi chạy lại --intake."
+                             if over else ""))
     d = plan.decision
     roles = {"tap_the": d.collective_columns, "ca_nhan": d.individual_columns}
     out: dict[str, list[Awardee]] = {"tap_the": [], "ca_nhan": []}
@@ -84,6 +88,19 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
     return Awards(tuple(out["tap_the"]), tuple(out["ca_nhan"]), left_out, partial)
 
 
+def _why(row: dict) -> str:
+    """One unit not «đủ», as the refusal lists it; a quota that moved since intake is named."""
+    said = f"{row['name']}: {row['status']}"
+    if row["status"] == intake.VUOT and not row["provincial"]:
+        said += (f" (đã nhận {row['collectives']:02d} tập thể, {row['individuals']:02d} cá nhân; được phân bổ "
+                 f"{row['collectives_quota']:02d} tập thể, {row['individuals_quota']:02d} cá nhân")
+        then = row.get("quota_then")
+        if then:
+            said += f"; lúc tiếp nhận là {then[0]:02d} tập thể, {then[1]:02d} cá nhân: số đoàn viên đã đổi sau đó"
+        said += ")"
+    return said
+
+
 def load(plan: Plan, out_dir: Path, allow_incomplete: bool = False) -> Awards:
     """What intake accepted and wrote to out_dir, checked as the decision needs it."""
     _require(plan)
@@ -91,8 +108,24 @@ def load(plan: Plan, out_dir: Path, allow_incomplete: bool = False) -> Awards:
         raise AwardsError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.STATE}); chạy "
                           "python build_docs.py --intake THƯ_MỤC_DANH_SÁCH trước.")
     state = intake.load_state(out_dir)
-    table, _, accepted = intake.evaluate(plan, None, state)  # the status table of the same state, read once
+    table, _, accepted, _ = intake.evaluate(plan, None, state)  # judged against the config as it is now
     return from_accepted(plan, accepted, table, allow_incomplete)
+
+
+def within_quotas(plan: Plan, awards: Awards) -> None:
+    """The certificates print a decision's list only while no unit in it has more than the
+    config, as it is now, allocates it: a count lowered after the decision needs a new one."""
+    over = []
+    for u in units_of(plan, quotas.allocate(plan)):
+        c = sum(a.unit == u["name"] for a in awards.collectives)
+        i = sum(a.unit == u["name"] for a in awards.individuals)
+        if (c + i > u["collectives"]) if u["provincial"] else (c > u["collectives"] or i > u["individuals"]):
+            over.append(f"  - {u['name']}: Quyết định có {c:02d} tập thể, {i:02d} cá nhân; nay được phân bổ "
+                        + (intake.either(u["collectives"]) if u["provincial"] else
+                           f"{u['collectives']:02d} tập thể, {u['individuals']:02d} cá nhân"))
+    if over:
+        raise AwardsError("số lượng phân bổ đã đổi sau khi lập Quyết định:\n" + "\n".join(over) + "\nChạy lại "
+                          "--intake và --decision để lập Quyết định theo số lượng hiện nay, rồi in Bằng khen.")
 
 
 def sample(plan: Plan) -> Awards:

@@ -134,6 +134,16 @@ def expand(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _say_stale(args) -> None:
+    """The config changed after intake: said before the decision is judged against it."""
+    from .config import load_plan
+    from .intake import stale
+
+    plan = load_plan(args.config)
+    for line in stale(plan, args.output) if plan.nominations is not None else []:
+        print("Cảnh báo: " + line)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.check:
         from .checker.report import run_check
@@ -195,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
         print(table_text(result.table))
         for problem in result.problems:
             print("LỖI: " + problem.line())
+        for note in result.notes:
+            print("Thông tin: " + note.line())
         if result.not_lists:
             from .sheets import KINDS_TEXT
 
@@ -209,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
         convert = None
         if args.pdf:
             from .pdf import to_pdf_bytes as convert
+        _say_stale(args)
         result = build_decision(args.config, args.output, args.templates, args.allow_incomplete, convert)
         a = result.awards
         for name, status in a.missing:

@@ -390,7 +390,8 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
         raise ConfigError(source, r.problems)
     _check_schedule(r, plan_parts["document"].date, plan_parts["schedule"], top["schedule"])
     if plan_parts["decision"] is not None:
-        config_awards.check_decision(r, plan_parts["decision"], plan_parts["document"].date, top["decision"])
+        config_awards.check_decision(r, plan_parts["decision"], plan_parts["document"].date, top["decision"],
+                                     plan_parts["schedule"])
         if r.problems:
             raise ConfigError(source, r.problems)
     return Plan(**plan_parts, warnings=tuple(r.warnings))
@@ -449,7 +450,7 @@ def _columns(r: _Reader, node: yaml.Node, field: str) -> tuple[Column, ...] | No
 
 def _nominations(r: _Reader, node: yaml.Node, field: str) -> Nominations | None:
     v = r.mapping(node, field, ("award", "addressee", "unit_parent", "collective_columns", "individual_columns"),
-                  ("choices",))
+                  ("choices", "same_person"))
     if v is None:
         return None
     choices: dict = {}
@@ -462,13 +463,26 @@ def _nominations(r: _Reader, node: yaml.Node, field: str) -> Nominations | None:
             if items is not None and not texts:
                 r.fail(values, f"{field}.choices.{name}", "cần ít nhất một giá trị để chọn.")
             choices[_tidy(name)] = texts
+    individual = r.get(v, "individual_columns", field, lambda n, f: _columns(r, n, f))
+    same: tuple[str, ...] = ()
+    if "same_person" in v:
+        items = r.sequence(v["same_person"], f"{field}.same_person") or ()
+        names = {normal_name(c.name): c.name for c in individual or ()}
+        for x in items:
+            text = r.text(x, f"{field}.same_person")
+            if text and normal_name(text) not in names:
+                r.fail(x, f"{field}.same_person", f"«{text}» không phải một cột của individual_columns "
+                                                  f"({', '.join(names.values())}).")
+            elif text:
+                same += (names[normal_name(text)],)
     return Nominations(
         award=r.get(v, "award", field, r.text),
         addressee=r.get(v, "addressee", field, r.text),
         unit_parent=r.get(v, "unit_parent", field, r.text),
         collective_columns=r.get(v, "collective_columns", field, lambda n, f: _columns(r, n, f)),
-        individual_columns=r.get(v, "individual_columns", field, lambda n, f: _columns(r, n, f)),
+        individual_columns=individual,
         choices=choices,
+        same_person=same,
     )
 
 
@@ -641,11 +655,12 @@ def _tiers(r: _Reader, node: yaml.Node, field: str) -> tuple[Tier, ...] | None:
 
 
 def _provincial(r: _Reader, node: yaml.Node, field: str) -> ProvincialRow | None:
-    v = r.mapping(node, field, ("name", "text", "awards"))
+    v = r.mapping(node, field, ("name", "text", "awards"), ("signer",))
     if v is None:
         return None
     return ProvincialRow(r.get(v, "name", field, r.text), r.get(v, "text", field, r.text),
-                         r.get(v, "awards", field, r.whole))
+                         r.get(v, "awards", field, r.whole),
+                         r.get(v, "signer", field, lambda n, f: _signer(r, n, f, own_name=True), default=None))
 
 
 def _signer(r: _Reader, node: yaml.Node, field: str, own_name: bool = False) -> Signer | None:
@@ -690,7 +705,7 @@ def _units(r: _Reader, node: yaml.Node, field: str) -> tuple[Unit, ...] | None:
     for i, item in enumerate(items, 1):
         f = f"{field}[{i}]"
         label = _peek_name(item)
-        v = r.mapping(item, f, ("name", "members"), unit=label)
+        v = r.mapping(item, f, ("name", "members"), ("place", "full_name"), unit=label)
         if v is None:
             continue
         name = r.get(v, "name", f, lambda n, ff: r.text(n, ff, unit=label))
@@ -703,8 +718,10 @@ def _units(r: _Reader, node: yaml.Node, field: str) -> tuple[Unit, ...] | None:
                        f"trùng tên với đơn vị số {first_i} (dòng {first_line}); mỗi đơn vị chỉ ghi một lần.", name)
             else:
                 seen[key] = (i, str(v["name"].start_mark.line + 1))
+        place = r.get(v, "place", f, lambda n, ff: r.text(n, ff, unit=name or label), default=None)
+        full = r.get(v, "full_name", f, lambda n, ff: r.text(n, ff, unit=name or label), default=None)
         if name is not None and members is not None:
-            units.append(Unit(name, members, item.start_mark.line + 1))
+            units.append(Unit(name, members, item.start_mark.line + 1, place, full))
     return tuple(units)
 
 

@@ -66,12 +66,21 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
 def units_of(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
     """Each unit of the annex and the provincial row, as the packs and the intake see them: the
     provincial row may send one collective or one individual, never both."""
+    own = {u.name: u for u in plan.units}
+    place = plan.document.place
     units = [{"stt": r.stt, "name": r.name, "members": r.members, "collectives": r.collectives,
-              "individuals": r.individuals, "provincial": False} for r in allocation.rows]
+              "individuals": r.individuals, "provincial": False,
+              "place": (own[r.name].place if r.name in own else None) or place,
+              "full_name": (own[r.name].full_name if r.name in own else None) or r.name} for r in allocation.rows]
     p = plan.provincial_row
     units.append({"stt": len(units) + 1, "name": p.name, "members": None, "collectives": p.awards,
-                  "individuals": p.awards, "provincial": True})
+                  "individuals": p.awards, "provincial": True, "place": place, "full_name": p.name})
     return units
+
+
+def full_names(plan: Plan) -> dict[str, str]:
+    """Each unit's full name by its short one (the short one where the config gives none)."""
+    return {u.name: u.full_name or u.name for u in plan.units}
 
 
 def packs(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
@@ -114,7 +123,8 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
         parts[f"{kind}_by_unit"] = units
     by_unit: dict[str, dict] = {}
     for a in awards.collectives + awards.individuals:
-        u = by_unit.setdefault(a.unit, {"stt": a.unit_stt, "name": a.unit, "collectives": [], "individuals": []})
+        u = by_unit.setdefault(a.unit, {"stt": a.unit_stt, "name": a.unit, "collectives": [], "individuals": [],
+                                        "full_name": full_names(plan).get(a.unit, a.unit)})
         u["collectives" if a.kind == "tap_the" else "individuals"].append(_plain(a))
     return {
         **build(plan, allocation),
@@ -152,6 +162,7 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     if c is None:
         raise AwardsError("tệp cấu hình thiếu mục certificates (cách in Bằng khen); xem config/plan.yaml của dự án.")
     base = decision(plan, allocation, awards)
+    full = full_names(plan)
     out = []
     for i, a in enumerate(awards.all):
         address = ""
@@ -164,7 +175,11 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
                                       f"cách gọi cho giới tính này ({', '.join(c.address)}).")
             else:
                 address = c.address
-        out.append({**_plain(a), "values": dict(a.values), "so_so": c.first_number + i, "address": address})
+        # A workplace written as the proposing unit's short name («LĐLĐ Thành phố», which names no
+        # city) is printed as its full name on the certificate.
+        workplace = full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
+        out.append({**_plain(a), "workplace": workplace, "values": dict(a.values), "so_so": c.first_number + i,
+                    "address": address})
     width, height = PAPERS[c.paper]
     boxes = c.boxes.get(c.mode) or {}
     if not boxes:

@@ -42,3 +42,12 @@ def capitalize_first(text: str) -> str:
     """A phrase written to follow other words, opening a line: 'có thành tích …' -> 'Có thành tích …'
     (Jinja's own capitalize would lower the rest, names included)."""
     return text[:1].upper() + text[1:]
+
+
+def keep_last(text: str, words: int = 3) -> str:
+    """The last `words` words of a paragraph's end bound by no-break spaces, so that its last
+    printed line never holds a single word («… giai đoạn 2021 - / 2023.»), whatever the
+    counts before it make the line breaks."""
+    parts = str(text).rsplit(" ", words - 1)
+    return "\u00a0".join(parts) if len(parts) == words else str(text)
+

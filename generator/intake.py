@@ -156,9 +156,10 @@ def _check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
                                    f"«{address}» không khớp Giới tính «{gender}»."))
     counts = {k: [n for n in p.nominees if n.kind == k] for k in KINDS}
     if unit["provincial"]:
-        if len(p.nominees) > 1:
-            out.append(Problem(p.file, p.sheet, p.nominees[1].row, "", "vượt số lượng: "
-                               f"{unit['name']} chỉ được đề nghị 01 tập thể hoặc 01 cá nhân, danh sách có "
+        allowed = unit["collectives"]  # the provincial row: this many, collectives or individuals (the config's)
+        if len(p.nominees) > allowed:
+            out.append(Problem(p.file, p.sheet, p.nominees[allowed].row, "", "vượt số lượng: "
+                               f"{unit['name']} chỉ được đề nghị {either(allowed)}, danh sách có "
                                f"{len(counts['tap_the'])} tập thể và {len(counts['ca_nhan'])} cá nhân.", over_quota=True))
     else:
         for kind, quota in (("tap_the", unit["collectives"]), ("ca_nhan", unit["individuals"])):
@@ -168,12 +169,48 @@ def _check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
     return out
 
 
+def either(n: int) -> str:
+    """What the provincial row may propose: «01 tập thể hoặc 01 cá nhân» for the shipped config."""
+    return f"{n:02d} tập thể hoặc {n:02d} cá nhân"
+
+
 class Result(NamedTuple):
     table: list[dict]  # per unit: stt, name, collectives x/quota, individuals y/quota, status, file
     problems: list[Problem]
     accepted: dict  # unit name -> {"file", "tap_the": [values], "ca_nhan": [values]}
     written: list[Path]
     not_lists: tuple[str, ...] = ()  # files in the folder that are not lists (a Tờ trình, a scan)
+    notes: tuple[Problem, ...] = ()  # what the office should know but is no error (a same-name pair)
+
+
+STAMP = "tiep_nhan_cau_hinh.json"  # the config intake judged against: a later change makes it stale
+
+
+def fingerprint(plan: Plan) -> str:
+    """The config as intake judged against it; any change to it, once saved, changes this."""
+    import hashlib
+
+    return hashlib.sha256(repr(plan._replace(warnings=())).encode("utf-8")).hexdigest()[:16]
+
+
+def stale(plan: Plan, out_dir: Path) -> list[str]:
+    """Why the last intake no longer matches the config as it is now (empty: it matches): the
+    config changed after it, and which units' quotas moved, old → new."""
+    try:
+        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(stamp, dict) or stamp.get("config") == fingerprint(plan):
+        return []
+    said = ["tệp cấu hình đã đổi sau lần tiếp nhận hồ sơ gần nhất: các đơn vị được xét lại theo số lượng phân bổ "
+            "hiện nay."]
+    for u in units_of(plan, quotas.allocate(plan)):
+        then = (load_state(out_dir).get(u["name"]) or {}).get("quota")
+        now = [u["collectives"], u["individuals"]]
+        if isinstance(then, list) and then != now:
+            said.append(f"{u['name']}: số lượng phân bổ đổi từ {then[0]:02d} tập thể, {then[1]:02d} cá nhân thành "
+                        f"{now[0]:02d} tập thể, {now[1]:02d} cá nhân.")
+    return said
 
 
 def list_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -195,14 +232,15 @@ def read_bounded(path: Path) -> bytes:
 def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     """Check every list in `folder` and write the consolidated list, the error list and the
     accepted rows to `out_dir`, all or nothing."""
-    table, problems, accepted = evaluate(plan, folder, load_state(out_dir))
+    table, problems, accepted, notes = evaluate(plan, folder, load_state(out_dir))
     outputs = {
         STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        STAMP: (json.dumps({"config": fingerprint(plan)}) + "\n").encode("utf-8"),
         CONSOLIDATED: _consolidated(plan, accepted, table),
-        ERRORS: _errors(problems),
+        ERRORS: _errors(problems, table),
     }
     others = tuple(p.relative_to(folder).as_posix() for p in list_files(folder)[1])
-    return Result(table, problems, accepted, write_all(out_dir, outputs), others)
+    return Result(table, problems, accepted, write_all(out_dir, outputs), others, tuple(notes))
 
 
 def current(plan: Plan, out_dir: Path) -> list[dict]:
@@ -210,9 +248,10 @@ def current(plan: Plan, out_dir: Path) -> list[dict]:
     return evaluate(plan, None, load_state(out_dir))[0]
 
 
-def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict], list[Problem], dict]:
-    """The pure part of intake: (status table, problems, accepted rows) from the lists in `folder`
-    (None: no new list) and what was accepted before."""
+def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict], list[Problem], dict, list[Problem]]:
+    """The pure part of intake: (status table, problems, accepted rows, notes) from the lists in
+    `folder` (None: no new list) and what was accepted before. Every unit is judged against the
+    allocation of the config as it is now: rows accepted under a larger quota are «vượt»."""
     from .exceptions import GeneratorError
 
     if plan.nominations is None:
@@ -252,28 +291,41 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
                 others = ", ".join(q.file for q in ps if q is not p)
                 p.problems.append(Problem(p.file, p.sheet, None, "", f"{name} có hai tệp danh sách (cùng với {others}); "
                                           "giữ lại một tệp rồi chạy lại."))
-    # The same person proposed by two units.
-    persons: dict[str, list[tuple[str, Parsed | None, Nominee | None]]] = {}
+    # The same person proposed by two units: same name and the same details (same_person).
+    persons: dict[str, list[tuple[str, tuple, Parsed | None, Nominee | None]]] = {}
     first_col = plan.nominations.individual_columns[0].name
+    identity = _identity_columns(plan)
     fresh = {unit["name"] for _, unit in parsed if unit is not None}
     for p, unit in parsed:
         if unit is not None:
             for n in p.nominees:
                 if n.kind == "ca_nhan" and n.values.get(first_col):
-                    persons.setdefault(normal_name(n.values[first_col]), []).append((unit["name"], p, n))
+                    persons.setdefault(normal_name(n.values[first_col]), []).append(
+                        (unit["name"], _person(n.values, identity), p, n))
     for name, entry in previous.items():
         if name not in fresh:
             for values in entry.get("ca_nhan", []):
                 if values.get(first_col):
-                    persons.setdefault(normal_name(values[first_col]), []).append((name, None, None))
-    for key, entries in persons.items():
-        if len({u for u, _, _ in entries}) > 1:
-            for u, p, n in entries:
-                if p is not None:
-                    others = ", ".join(sorted({v for v, _, _ in entries if v != u}))
-                    p.problems.append(Problem(p.file, p.sheet, n.row, f"{_letter(1)} ({first_col})",
-                                              f"«{n.values[first_col]}» cũng được {others} đề nghị; mỗi người chỉ "
-                                              "được một đơn vị đề nghị."))
+                    persons.setdefault(normal_name(values[first_col]), []).append(
+                        (name, _person(values, identity), None, None))
+    notes: list[Problem] = []
+    for entries in persons.values():
+        if len({u for u, _, _, _ in entries}) < 2:
+            continue
+        for u, who, p, n in entries:
+            if p is None:
+                continue
+            same = sorted({v for v, w, _, _ in entries if v != u and w == who})
+            namesake = sorted({v for v, w, _, _ in entries if v != u and w != who})
+            where = f"{_letter(1)} ({first_col})"
+            if same:
+                p.problems.append(Problem(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» cũng được "
+                                          f"{', '.join(same)} đề nghị ({_described(n.values, identity)}); mỗi người chỉ "
+                                          "được một đơn vị đề nghị."))
+            if namesake:
+                notes.append(Problem(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» trùng tên với một người "
+                                     f"{', '.join(namesake)} đề nghị nhưng khác {', '.join(identity[1:]) or 'thông tin'}:"
+                                     " hai người khác nhau, vẫn nhận cả hai."))
     accepted = {name: entry for name, entry in previous.items() if name in {u["name"] for u in units}}
     status: dict[str, tuple[str, str]] = {}
     for p, unit in parsed:
@@ -284,7 +336,8 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
             over = all(x.over_quota for x in p.problems)
             status[unit["name"]] = (VUOT if over else LOI, p.file)
         elif unit["name"] not in {n for n, ps in seen.items() if len(ps) > 1}:
-            accepted[unit["name"]] = {"file": p.file, **{k: [n.values for n in p.nominees if n.kind == k] for k in KINDS}}
+            accepted[unit["name"]] = {"file": p.file, "quota": [unit["collectives"], unit["individuals"]],
+                                      **{k: [n.values for n in p.nominees if n.kind == k] for k in KINDS}}
     sent = {unit["name"]: p for p, unit in parsed if unit is not None}
     table = []
     for u in units:
@@ -299,12 +352,38 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
         elif got is None:
             state, file = CHUA_NOP, ""
         else:
-            full = (c + i == 1) if u["provincial"] else (c == u["collectives"] and i == u["individuals"])
-            state, file = (DU if full else THIEU), got["file"]
+            if u["provincial"]:
+                over, full = c + i > u["collectives"], c + i == u["collectives"]
+            else:
+                over = c > u["collectives"] or i > u["individuals"]
+                full = c == u["collectives"] and i == u["individuals"]
+            state, file = (VUOT if over else DU if full else THIEU), got["file"]
+        then = (got or {}).get("quota") if u["name"] not in sent else None
         table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
                       "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
-                      "individuals_quota": u["individuals"], "status": state, "file": file})
-    return table, problems, accepted
+                      "individuals_quota": u["individuals"], "status": state, "file": file,
+                      "quota_then": then if isinstance(then, list) and then != [u["collectives"], u["individuals"]]
+                      else None})
+    return table, problems, accepted, notes
+
+
+def _identity_columns(plan: Plan) -> tuple[str, ...]:
+    """The columns that make two rows one person: the config's same_person, else the name and
+    the year-of-birth and workplace columns the list has."""
+    nom = plan.nominations
+    if nom.same_person:
+        return nom.same_person
+    cols = [c.name for c in nom.individual_columns]
+    extra = [c for c in cols[1:] if normal_name(c) in ("năm sinh", "đơn vị công tác", "nơi công tác", "đơn vị")]
+    return (cols[0], *extra)
+
+
+def _person(values: dict, identity: tuple[str, ...]) -> tuple:
+    return tuple(normal_name(_text(values.get(c))) for c in identity)
+
+
+def _described(values: dict, identity: tuple[str, ...]) -> str:
+    return ", ".join(f"{c}: {_text(values.get(c))}" for c in identity[1:] if _text(values.get(c))) or "cùng tên"
 
 
 def load_state(out_dir: Path) -> dict:
@@ -328,6 +407,45 @@ def _append(ws, values) -> None:
     from .workbook import append
 
     append(ws, values)
+
+
+def _printable(ws, widths: tuple[int, ...]) -> None:
+    """A sheet the office can print as it prints the pack's list: Times New Roman, set widths,
+    wrapped cells with borders, the header row in bold, shaded and repeated on every page, A4
+    landscape fitted to the page's width."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body, head = Font(name="Times New Roman", size=12), Font(name="Times New Roman", size=12, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    shade = PatternFill("solid", fgColor="EEEEEE")
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.border, cell.alignment = box, wrap
+            cell.font = head if cell.row == 1 else body
+            if cell.row == 1:
+                cell.fill = shade
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """A unit's name as a sheet title: at most 31 characters, none of \\ / ? * [ ] :, unique."""
+    base = re.sub(r"[\\/?*\[\]:]", " ", name).strip()[:31] or "Trang"
+    title, n = base, 1
+    while title.casefold() in taken:
+        n += 1
+        title = f"{base[:27]} ({n})"
+    taken.add(title.casefold())
+    return title
 
 
 def _save(wb) -> bytes:
@@ -354,33 +472,53 @@ def _consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
             for values in accepted.get(u["name"], {}).get(kind, []):
                 n += 1
                 _append(ws, [n, u["name"], *[values.get(c, "") for c in cols]])
-        for cell in ws[1]:
-            cell.font = bold
+        _printable(ws, (6, 24, *(_width(c) for c in cols)))
     ws = wb.create_sheet("Tình hình")
     _append(ws, ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
     for r in table:
         _append(ws, _status_cells(r))
-    for cell in ws[1]:
-        cell.font = bold
+    _printable(ws, (6, 30, 10, 30, 12, 40))
     return _save(wb)
+
+
+def _width(column: str) -> int:
+    """A column's width from its name: the long texts (thành tích, đơn vị) wide, a year narrow."""
+    name = normal_name(column)
+    if "thành tích" in name:
+        return 50
+    if "đơn vị" in name or "tên" in name or "chức vụ" in name:
+        return 28
+    return max(10, min(len(column) + 4, 20))
 
 
 def _status_cells(r: dict) -> list:
     if r["provincial"]:
-        return [r["stt"], r["name"], f"{r['collectives']}", f"{r['individuals']} (01 tập thể hoặc 01 cá nhân)",
+        return [r["stt"], r["name"], f"{r['collectives']}", f"{r['individuals']} ({either(r['collectives_quota'])})",
                 r["status"], r["file"]]
     return [r["stt"], r["name"], f"{r['collectives']}/{r['collectives_quota']}",
             f"{r['individuals']}/{r['individuals_quota']}", r["status"], r["file"]]
 
 
-def _errors(problems: list[Problem]) -> bytes:
-    wb, bold = _book()
-    ws = wb.create_sheet("Lỗi")
-    _append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+def _errors(problems: list[Problem], table: list[dict]) -> bytes:
+    """The problems, one sheet per unit (in the annex's order) so that each can be sent back to
+    its unit as it is; a file of no known unit has a sheet of its own."""
+    wb, _ = _book()
+    unit_of = {r["file"]: r["name"] for r in table if r["file"]}
+    groups: dict[str, list[Problem]] = {}
     for p in problems:
-        _append(ws, [p.file, p.sheet, p.row, p.column, p.message])
-    for cell in ws[1]:
-        cell.font = bold
+        groups.setdefault(unit_of.get(p.file, p.file), []).append(p)
+    order = [r["name"] for r in table if r["name"] in groups] + sorted(g for g in groups if g not in unit_of.values())
+    taken: set[str] = set()
+    if not order:
+        ws = wb.create_sheet("Lỗi")
+        _append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+        _printable(ws, (30, 14, 8, 22, 70))
+    for name in order:
+        ws = wb.create_sheet(_sheet_title(name, taken))
+        _append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+        for p in groups[name]:
+            _append(ws, [p.file, p.sheet, p.row, p.column, p.message])
+        _printable(ws, (30, 14, 8, 22, 70))
     return _save(wb)
 
 

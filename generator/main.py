@@ -318,6 +318,7 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
 
     plan = config.load_plan(config_path)
     chosen = awards_mod.read_dump(plan, out_dir / DECISION_LIST)
+    awards_mod.within_quotas(plan, chosen)
     from . import progress
 
     progress.report(f"Đang dựng {len(chosen.all)} Bằng khen")

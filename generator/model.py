@@ -8,9 +8,11 @@ from .exceptions import Problem
 
 
 class Unit(NamedTuple):
-    name: str
+    name: str  # the short form, as the annex's table prints it
     members: int
     line: int | None = None
+    place: str | None = None  # where the unit sits, for its own documents' date line (NĐ 30: «Đình Lập, ngày…»)
+    full_name: str | None = None  # for certificates and the prose of the decision: «Liên đoàn Lao động huyện …»
 
 
 class Tier(NamedTuple):
@@ -41,6 +43,8 @@ class ProvincialRow(NamedTuple):
     name: str
     text: str
     awards: int
+    # Who signs this office's own Tờ trình of its pack: it has no Ban Chấp hành of its own.
+    signer: "Signer | None" = None
 
 
 class PlanDate(NamedTuple):
@@ -105,6 +109,10 @@ class Nominations(NamedTuple):
     collective_columns: tuple[Column, ...]
     individual_columns: tuple[Column, ...]
     choices: dict  # column name -> tuple of the values it may take
+    # The columns that together say two rows are one person (two «Hoàng Thị Ngọc» of other
+    # years and workplaces are two people); empty: the name and the year-of-birth and
+    # workplace columns where the list has them.
+    same_person: tuple[str, ...] = ()
 
 
 class LegalBasis(NamedTuple):

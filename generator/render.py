@@ -65,6 +65,7 @@ def make_env(autoescape: bool = True) -> SandboxedEnvironment:
         "short_date": formatting.short_date,
         "month_year": _month_year,
         "capitalize_first": formatting.capitalize_first,
+        "keep_last": formatting.keep_last,
     }.items()})
     return env
 

@@ -122,7 +122,23 @@ def _scan_xlsx(data: bytes) -> None:
         raise
     except (zipfile.BadZipFile, KeyError, StopIteration, etree.XMLSyntaxError, ValueError, OSError,
             AttributeError, EOFError, zipfile.LargeZipFile) as err:
-        raise SheetError(f"không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel): {err}") from None
+        raise SheetError(_broken_xlsx(err)) from None
+
+
+def _broken_xlsx(err: Exception) -> str:
+    """What is wrong with a workbook that cannot be read, in the clerk's words (the library's own
+    message is English: «There is no item named 'xl/workbook.xml' in the archive»)."""
+    if isinstance(err, zipfile.BadZipFile):
+        why = ("không phải tệp Excel .xlsx (có thể là tệp khác đổi tên đuôi, hoặc tệp bị hỏng khi gửi); mở bằng "
+               "Excel rồi lưu lại dạng .xlsx")
+    elif isinstance(err, KeyError):
+        part = str(err).split("'")[1] if "'" in str(err) else "phần chính"
+        why = f"tệp thiếu phần {part} của một bảng tính Excel (tệp hỏng hoặc không phải .xlsx); mở bằng Excel rồi lưu lại"
+    elif isinstance(err, etree.XMLSyntaxError):
+        why = "nội dung bên trong tệp bị hỏng (XML không đọc được); mở bằng Excel rồi lưu lại"
+    else:
+        why = "tệp hỏng hoặc không phải bảng tính Excel; mở bằng Excel rồi lưu lại dạng .xlsx"
+    return f"không đọc được tệp .xlsx: {why}."
 
 
 def _rows_xlsx(data: bytes) -> list[list]:
@@ -136,7 +152,7 @@ def _rows_xlsx(data: bytes) -> list[list]:
         rows = [list(r) for r in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS, values_only=True)]
         wb.close()
     except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError(f"không đọc được tệp .xlsx: {err}") from None
+        raise SheetError(_broken_xlsx(err)) from None
     return rows
 
 
@@ -177,8 +193,9 @@ def _read_calamine(data: bytes, kind: str) -> tuple[str, list[list]]:
         wb.close()
     except SheetError:
         raise
-    except Exception as err:  # calamine raises its own kinds (and ValueError) for a file that is not a workbook
-        raise SheetError(f"không đọc được tệp {label} (tệp hỏng, có mật khẩu, hoặc không phải bảng tính): {err}") from None
+    except Exception:  # calamine raises its own kinds (and ValueError) for a file that is not a workbook
+        raise SheetError(f"không đọc được tệp {label}: tệp hỏng, có mật khẩu, hoặc không phải bảng tính; mở bằng "
+                         "Excel hoặc LibreOffice rồi lưu lại.") from None
     # calamine starts at the first used cell; openpyxl at A1. Rows are put back where Excel shows them.
     start_row, start_col = getattr(sheet, "start", None) or (0, 0)
     rows = [[None] * start_col + r for r in rows]

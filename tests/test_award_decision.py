@@ -149,7 +149,9 @@ def test_the_decision_cites_only_the_legal_basis_in_force_on_its_date(chain):
     assert "Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003" in text
     assert "1689/QĐ-TLĐ" in text
     assert "ngày 15 tháng 6 năm 2022" not in text and "999/QĐ-TLĐ" not in text
-    assert text.count("Căn cứ") == 4  # Luật, Điều lệ, Quy chế, and the plan
+    assert "Nghị định số 91/2017/NĐ-CP" in text and "98/2023/NĐ-CP" not in text
+    assert "Điều lệ Công đoàn Việt Nam khóa XII" in text
+    assert text.count("Căn cứ") == 5  # Luật, its decree, Điều lệ, Quy chế, and the plan
     assert "Theo đề nghị của Ban Chính sách pháp luật và Quan hệ lao động." in text
     assert "chịu trách nhiệm thi hành Quyết định này./." in text
 
@@ -224,14 +226,14 @@ def test_an_awardee_without_a_name_stops_the_certificates_and_keeps_the_last_one
 
 def test_a_decision_dated_before_the_plan_is_refused_with_its_line(tmp_path):
     text = SHIPPED_CONFIG.read_text(encoding="utf-8")
-    broken = text.replace("    month: 5\n    year: 2023", "    month: 1\n    year: 2023", 1)
+    broken = text.replace("    month: 4\n    year: 2023", "    month: 1\n    year: 2023", 1)
     assert broken != text
     with pytest.raises(ConfigError) as err:
         parse_plan(broken)
     (problem,) = err.value.problems
     assert problem.field == "decision.date"
     assert "đến trước ngày ban hành Kế hoạch" in problem.message
-    assert problem.line == text[:text.index("  date:\n    day: null\n    month: 5")].count("\n") + 2
+    assert problem.line == text[:text.index("  date:\n    day: null\n    month: 4")].count("\n") + 2
 
 
 def test_a_missing_template_stops_the_decision_and_keeps_the_last_one(done, tmp_path, capsys):
@@ -249,7 +251,7 @@ def test_a_missing_template_stops_the_decision_and_keeps_the_last_one(done, tmp_
 
 def with_decision_date(day: str, month: int, year: int) -> str:
     text = SHIPPED_CONFIG.read_text(encoding="utf-8")
-    return text.replace("    day: null\n    month: 5\n    year: 2023", f"    day: {day}\n    month: {month}\n    year: {year}")
+    return text.replace("    day: null\n    month: 4\n    year: 2023", f"    day: {day}\n    month: {month}\n    year: {year}")
 
 
 def cited(plan, when: dt.date) -> list[str]:
@@ -262,7 +264,25 @@ def test_from_2024_the_decision_cites_the_2022_law_and_from_june_2024_quy_che_99
     assert any("ngày 15 tháng 6 năm 2022" in t for t in texts)
     assert any("999/QĐ-TLĐ" in t for t in texts) and not any("1689/QĐ-TLĐ" in t for t in texts)
     assert not any("năm 2003" in t for t in texts)
+    assert any("98/2023/NĐ-CP" in t for t in texts) and not any("91/2017/NĐ-CP" in t for t in texts)
+    assert any("khóa XIII" in t for t in texts)
     assert not plan.warnings or all(w.field != "decision.legal_basis" for w in plan.warnings)
+
+
+def test_from_july_2025_decree_152_replaces_decree_98():
+    plan = parse_plan(with_decision_date("1", 7, 2025))
+    texts = cited(plan, dt.date(2025, 7, 1))
+    assert any("152/2025/NĐ-CP" in t for t in texts) and not any("98/2023/NĐ-CP" in t for t in texts)
+    before = cited(plan, dt.date(2025, 6, 30))
+    assert any("98/2023/NĐ-CP" in t for t in before) and not any("152/2025/NĐ-CP" in t for t in before)
+
+
+def test_a_decision_dated_after_the_conference_is_a_warning_naming_both_dates():
+    plan = parse_plan(with_decision_date("null", 5, 2023))
+    (warning,) = [w for w in plan.warnings if w.field == "decision.date"]
+    assert "01/05/2023" in warning.message and "30/04/2023" in warning.message
+    assert "trước Hội nghị" in warning.message
+    assert not [w for w in parse_plan(SHIPPED_CONFIG.read_text(encoding="utf-8")).warnings if w.field == "decision.date"]
 
 
 def test_a_blank_day_in_the_month_a_basis_changes_is_a_warning():
@@ -329,7 +349,7 @@ def test_a_unit_left_out_later_keeps_no_zip_from_the_earlier_certificates(done, 
 
 @pytest.mark.parametrize("old, new, field", [
     ("      Ky: {x: 160, y: 143, w: 120, h: 64}", "      Ky: {x: 160, y: 163, w: 120, h: 64}", "certificates.boxes.full.Ky"),
-    ("    day: null\n    month: 5\n    year: 2023", "    day: 20\n    month: 1\n    year: 2023", "decision.date"),
+    ("    day: null\n    month: 4\n    year: 2023", "    day: 20\n    month: 1\n    year: 2023", "decision.date"),
 ], ids=["box off the paper", "decision before the plan"])
 def test_a_bad_config_stops_the_certificates_with_its_line_and_keeps_the_last_ones(done, tmp_path, capsys, old, new,
                                                                                     field):

@@ -14,6 +14,7 @@ from generator.checker.report import check_file
 from generator.checker.rules import LOI
 from generator.cli import main as cli_main
 from generator.config import load_plan
+from generator.exceptions import ConfigError
 
 from .conftest import SHIPPED_CONFIG
 from .rendering import require_libreoffice
@@ -139,7 +140,43 @@ def test_the_tờ_trình_asks_for_the_units_own_quota(packs):
     assert "xét tặng Bằng khen của Ban Chấp hành Liên đoàn Lao động tỉnh cho 01 tập thể và 01 cá nhân (có danh sách" in unit
     assert "Kính gửi: Ban Thường vụ Liên đoàn Lao động tỉnh Lạng Sơn." in unit and "LĐLĐ HUYỆN ĐÌNH LẬP" in unit
     provincial = full_text(open_doc(packs / "15-Cơ quan LĐLĐ tỉnh" / "to_trinh.docx"))
-    assert "cho 01 tập thể hoặc 01 cá nhân (có danh sách kèm theo)" in provincial
+    # It proposes what it chooses, within its quota, and it has no Ban Chấp hành of its own.
+    assert "cho …… tập thể, …… cá nhân (tổng cộng không quá 01) (có danh sách kèm theo)" in provincial
+    assert "TM. BAN CHẤP HÀNH" not in provincial and "CHÁNH VĂN PHÒNG" in provincial
+    assert "TM. BAN CHẤP HÀNH" in unit
+
+
+def test_a_district_dates_its_tờ_trình_at_its_own_place_and_the_biên_bản_follows_mẫu_1_9(packs):
+    from .docx_read import full_text, open_doc
+
+    tt = full_text(open_doc(packs / "04-LĐLĐ huyện Đình Lập" / "to_trinh.docx"))
+    assert "Đình Lập, ngày" in tt and "Lạng Sơn, ngày" not in tt
+    city = full_text(open_doc(packs / "01-LĐLĐ Thành phố" / "to_trinh.docx"))
+    assert "Lạng Sơn, ngày" in city  # no place of its own: the plan's
+    bb = full_text(open_doc(packs / "02-LĐLĐ huyện Cao Lộc" / "bien_ban.docx"))
+    assert ", ngày      tháng" not in bb  # Mẫu 1.9: no place and date line in the header
+    for line in ("Chủ trì (chủ tọa):", "Thư ký (người ghi biên bản):", "Thành phần tham dự: Ban Thường vụ LĐLĐ huyện Cao Lộc",
+                 "THƯ KÝ", "CHỦ TỌA", "Nơi nhận:", "- Lưu: VT, Hồ sơ.", "Số lượng được phân bổ: 01 tập thể, 03 cá nhân."):
+        assert line in bb, line
+    doc = open_doc(packs / "02-LĐLĐ huyện Cao Lộc" / "bien_ban.docx")
+    votes = doc.tables[1]  # the header's table, the votes, the signatures
+    assert [c.text for c in votes.rows[0].cells] == ["STT", "Tập thể, cá nhân được đề nghị", "Số phiếu đồng ý / số người dự",
+                                                    "Tỷ lệ (%)"]
+    assert [r.cells[1].text.split(":")[0] for r in votes.rows[1:]] == ["Tập thể", "Cá nhân", "Cá nhân", "Cá nhân"]
+
+
+def test_the_summary_of_achievements_asks_each_kind_for_its_own_fields(packs):
+    from .docx_read import full_text, open_doc
+
+    text = full_text(open_doc(packs / "02-LĐLĐ huyện Cao Lộc" / "tom_tat.docx"))
+    assert "1/1" not in text and "tập thể 1" not in text  # no machine counter in the title
+    collective, *people = text.split("Thành tích đề nghị khen thưởng")[1:]
+    assert "I. THÔNG TIN CHUNG" in collective and "Chức vụ" not in collective.split("II.")[0]
+    assert "2. Đơn vị cấp trên trực tiếp: Liên đoàn Lao động huyện Cao Lộc." in collective
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in collective
+    assert len(people) == 3 and all("I. SƠ LƯỢC LÝ LỊCH" in p and "NGƯỜI BÁO CÁO" in p for p in people)
+    assert all("II. THÀNH TÍCH ĐẠT ĐƯỢC" in part and "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC NHẬN" in part
+               for part in [collective, *people])
 
 
 def test_packs_are_byte_identical_from_one_build_to_the_next(packs, tmp_path):
@@ -237,14 +274,48 @@ def test_rows_are_named_by_their_number_in_the_sheet_not_their_count(packs, tmp_
 
 
 def test_the_same_person_proposed_by_two_units_is_flagged_in_both(packs, tmp_path):
+    # The same person: name (spaces and case aside), year of birth and workplace all agree.
     a, b = "LĐLĐ huyện Đình Lập", "LĐLĐ huyện Văn Lãng"
     _one(packs, tmp_path, 4, [collective(a)], [person("Nguyễn  Văn An", a)])
-    path = _one(packs, tmp_path, 7, [collective(b)], [person("nguyễn văn an", b)])
+    path = _one(packs, tmp_path, 7, [collective(b)], [person("nguyễn văn an", a)])
     result = run_intake(path.parent, tmp_path / "out")
-    assert len(result.problems) == 2
+    assert len(result.problems) == 2 and result.notes == ()
+    same = f"Năm sinh: 1980, Đơn vị công tác: {a}"
     assert {p.message for p in result.problems} == {
-        f"«Nguyễn Văn An» cũng được {b} đề nghị; mỗi người chỉ được một đơn vị đề nghị.",
-        f"«nguyễn văn an» cũng được {a} đề nghị; mỗi người chỉ được một đơn vị đề nghị."}
+        f"«Nguyễn Văn An» cũng được {b} đề nghị ({same}); mỗi người chỉ được một đơn vị đề nghị.",
+        f"«nguyễn văn an» cũng được {a} đề nghị ({same}); mỗi người chỉ được một đơn vị đề nghị."}
+
+
+def test_two_people_of_one_name_in_two_units_are_a_note_and_both_are_accepted(packs, tmp_path):
+    a, b = "LĐLĐ huyện Đình Lập", "LĐLĐ huyện Văn Lãng"
+    first, second = person("Hoàng Thị Thị Ngọc", a, "Nữ"), person("Hoàng Thị Thị Ngọc", b, "Nữ")
+    first[2], second[2] = 1994, 1982
+    _one(packs, tmp_path, 4, [collective(a)], [first])
+    path = _one(packs, tmp_path, 7, [collective(b)], [second])
+    result = run_intake(path.parent, tmp_path / "out")
+    assert result.problems == [] and len(result.notes) == 2
+    assert all("trùng tên" in n.message and "hai người khác nhau" in n.message for n in result.notes)
+    status = {r["name"]: r["status"] for r in result.table}
+    assert status[a] == status[b] == "đủ"
+    assert [v["Họ và tên"] for v in result.accepted[a]["ca_nhan"]] == ["Hoàng Thị Thị Ngọc"]
+    assert [v["Họ và tên"] for v in result.accepted[b]["ca_nhan"]] == ["Hoàng Thị Thị Ngọc"]
+
+
+def test_the_columns_that_make_one_person_can_be_named_in_the_config(packs, tmp_path):
+    config = tmp_path / "plan.yaml"
+    text = SHIPPED_CONFIG.read_text(encoding="utf-8")
+    config.write_text(text.replace("  individual_columns:\n", "  same_person: [Họ và tên, Năm sinh]\n  individual_columns:\n", 1),
+                      encoding="utf-8")
+    a, b = "LĐLĐ huyện Đình Lập", "LĐLĐ huyện Văn Lãng"
+    _one(packs, tmp_path, 4, [collective(a)], [person("Nguyễn Văn An", a)])
+    path = _one(packs, tmp_path, 7, [collective(b)], [person("Nguyễn Văn An", b)])  # other workplace, same year
+    result = intake.run(load_plan(config), path.parent, tmp_path / "out")
+    assert len(result.problems) == 2  # by name and year alone they are one person
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("  individual_columns:\n", "  same_person: [Số CCCD]\n  individual_columns:\n", 1),
+                   encoding="utf-8")
+    with pytest.raises(ConfigError, match="same_person.*«Số CCCD» không phải một cột"):
+        load_plan(bad)
 
 
 def test_ong_ba_must_agree_with_gioi_tinh(packs, tmp_path):

@@ -100,7 +100,7 @@ def test_missing_members_names_the_unit_and_its_line(case, capsys):
 
 def test_missing_top_level_section(case, capsys):
     text = case.config.read_text(encoding="utf-8")
-    start = text.index("signer:\n")
+    start = text.index("\nsigner:\n") + 1  # the top-level section, not provincial_row's own signer
     end = text.index("\n# ---", start)
     case.config.write_text(text[:start] + text[end:], encoding="utf-8")
     assert 'signer: thiếu trường "signer"' in case.fails(capsys)

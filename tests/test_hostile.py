@@ -466,10 +466,11 @@ def test_15_a_failed_pack_build_leaves_no_empty_unit_folders(tmp_path, monkeypat
 
 def test_15_a_nul_in_the_config_is_reported_where_it_is():
     lines = SHIPPED_CONFIG.read_text(encoding="utf-8").split("\n")
-    lines[278] = lines[278][:23] + "\x00" + lines[278][23:]
+    at = next(i for i in range(278, len(lines)) if len(lines[i]) > 30)  # a line long enough for column 24
+    lines[at] = lines[at][:23] + "\x00" + lines[at][23:]
     with pytest.raises(ConfigError) as err:
         parse_plan("\n".join(lines), "plan.yaml")
-    assert "plan.yaml, dòng 279, cột 24:" in str(err.value) and "U+0000" in str(err.value)
+    assert f"plan.yaml, dòng {at + 1}, cột 24:" in str(err.value) and "U+0000" in str(err.value)
 
 
 def test_13_the_page_offers_and_zips_only_the_files_of_the_current_set(tmp_path):

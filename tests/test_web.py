@@ -219,7 +219,7 @@ def test_uploads_are_size_limited_and_only_spreadsheets(client):
 def test_config_values_are_shown_escaped(tmp_path):
     config = tmp_path / "plan.yaml"
     config.write_text(SHIPPED_CONFIG.read_text(encoding="utf-8").replace(
-        "name: Công đoàn Viên chức", "name: '<script>alert(1)</script> & Co'"), encoding="utf-8")
+        "  - name: Công đoàn Viên chức\n", "  - name: '<script>alert(1)</script> & Co'\n"), encoding="utf-8")
     html = create_app(config, tmp_path / "out").test_client().get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
 

@@ -75,7 +75,9 @@ def test_uploading_lists_shows_each_status_and_every_problem_by_row_and_column(b
     with page.expect_download() as info:
         page.click("#intake-downloads a:text-is('loi_tiep_nhan.xlsx')")
     info.value.save_as(tmp_path / "loi.xlsx")
-    errors = load_workbook(tmp_path / "loi.xlsx")["Lỗi"]
+    book = load_workbook(tmp_path / "loi.xlsx")
+    assert book.sheetnames == ["LĐLĐ Thành phố"]  # one sheet per unit, to send back as it is
+    errors = book["LĐLĐ Thành phố"]
     assert [c.value for c in errors[2]] == ["01-Thanh pho.xlsx", "Danh sách", row, "E (Chức vụ)",
                                             "chưa điền «Chức vụ» (cá nhân)."]
 

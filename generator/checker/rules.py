@@ -122,7 +122,7 @@ def find_elements(doc: Document) -> Elements:
             e.tieu_ngu = p
         elif e.number is None and re.match(r"Số\s*:", t):
             e.number = p
-        elif e.date_line is None and re.match(r"^[^\d,]{2,40},\s*ngày\b", t):
+        elif e.date_line is None and re.match(r"^[^\d,:]{2,40},\s*ngày\b", t):  # a place name has no «:»
             e.date_line = p
         elif e.vv is None and re.match(r"V/v\b", t):
             e.vv = p
@@ -490,7 +490,11 @@ def _motto(ctx):
     return out
 
 
-@rule("dia_danh_ngay", "Địa danh và ngày tháng: nghiêng, 13–14; ngày 1–9 và tháng 1, 2 có số 0", skip=NO_HEADER)
+# NĐ 30 Mẫu 1.9: a Biên bản has no place-and-date line; its time is in the body («Thời gian bắt đầu»).
+NO_DATE_LINE = NO_HEADER + ("Biên bản",)
+
+
+@rule("dia_danh_ngay", "Địa danh và ngày tháng: nghiêng, 13–14; ngày 1–9 và tháng 1, 2 có số 0", skip=NO_DATE_LINE)
 def _date(ctx):
     p = _need(ctx.el.date_line, "dòng địa danh, ngày tháng")
     out = _format("dia_danh_ngay", p, "dòng địa danh, ngày tháng", 13, 14, bold=False, italic=True)

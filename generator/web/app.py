@@ -351,9 +351,12 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         table = result.table if result else intake.current(plan, out_dir)
         problems = result.problems if result else []
         files = [p.relative_to(inbox).as_posix() for p in intake.list_files(inbox)[0]] if inbox.is_dir() else []
-        return {"ok": True, "table": table, "files": files,
-                "problems": [{"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
-                              "message": p.message, "line": p.line()} for p in problems],
+        as_json = lambda p: {"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,  # noqa: E731
+                             "message": p.message, "line": p.line()}
+        table = [{**r, "either": intake.either(r["collectives_quota"])} for r in table]
+        return {"ok": True, "table": table, "files": files, "stale": intake.stale(plan, out_dir),
+                "notes": [as_json(p) for p in (result.notes if result else ())],
+                "problems": [as_json(p) for p in problems],
                 "downloads": [n for n in INTAKE_FILES if (out_dir / n).is_file()]}
 
     @app.get("/tiep-nhan")
@@ -460,6 +463,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         shown = sorted((p.name for p in Path(previews.name).glob("khen-*.png")),
                        key=lambda n: order.index(n[5:-4]) if n[5:-4] in order else len(order))
         return {"ok": True, "table": table, "downloads": award_files(), "previews": shown,
+                "stale": intake.stale(plan, out_dir) if plan.nominations is not None else [],
                 "decision": None if chosen is None else {"collectives": len(chosen.collectives),
                                                           "individuals": len(chosen.individuals)}}
 

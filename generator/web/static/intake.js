@@ -3,8 +3,6 @@
 // does every check (intake.py, the same as `--intake`); this script only shows what comes back.
 "use strict";
 
-const QUOTA_OR = "01 tập thể hoặc 01 cá nhân";
-
 function cell(tr, text, cls) {
   const td = document.createElement("td");
   td.textContent = text;
@@ -27,8 +25,9 @@ function render(view) {
     tr.className = "unit status-" + r.status.replace(/\s+/g, "-");
     cell(tr, r.stt, "num");
     cell(tr, r.name);
-    cell(tr, r.provincial ? `${r.collectives}` : `${r.collectives}/${r.collectives_quota}`, "num");
-    cell(tr, r.provincial ? `${r.individuals} (${QUOTA_OR})` : `${r.individuals}/${r.individuals_quota}`, "num");
+    const over = (got, quota) => (got > quota ? ` (vượt ${got - quota})` : "");
+    cell(tr, r.provincial ? `${r.collectives}` : `${r.collectives}/${r.collectives_quota}${over(r.collectives, r.collectives_quota)}`, "num");
+    cell(tr, r.provincial ? `${r.individuals} (${r.either})` : `${r.individuals}/${r.individuals_quota}${over(r.individuals, r.individuals_quota)}`, "num");
     cell(tr, r.status, "status");
     cell(tr, r.file || "");
     body.append(tr);
@@ -49,6 +48,15 @@ function render(view) {
       td.append(ul);
       body.append(sub);
     }
+  }
+  // Why the table may differ from the last intake (the config changed since), and what is
+  // worth knowing but no error (two people of one name): one line each, above the table.
+  const notices = document.getElementById("intake-notices");
+  notices.replaceChildren();
+  for (const line of [...(view.stale || []), ...(view.notes || []).map((n) => n.line)]) {
+    const li = document.createElement("li");
+    li.textContent = line;
+    notices.append(li);
   }
   const other = document.getElementById("other-problems");
   other.replaceChildren();
