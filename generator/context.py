@@ -94,8 +94,8 @@ def packs(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
     nominations = _plain(plan.nominations)
     out = []
     for unit in units_of(plan, allocation):
-        if unit["provincial"]:
-            slots = [{"kind": "ca_hai", "n": 1, "of": 1}]
+        if unit["provincial"]:  # the config's count, collectives or individuals as the office chooses
+            slots = [{"kind": "ca_hai", "n": i, "of": unit["collectives"]} for i in range(1, unit["collectives"] + 1)]
         else:
             slots = ([{"kind": "tap_the", "n": i, "of": unit["collectives"]} for i in range(1, unit["collectives"] + 1)]
                      + [{"kind": "ca_nhan", "n": i, "of": unit["individuals"]} for i in range(1, unit["individuals"] + 1)])

@@ -110,3 +110,10 @@ def test_no_document_of_the_cycle_fails_a_rule_of_our_own_checker(tmp_path):
     found = {doc.relative_to(out).as_posix(): [f"{f.severity}: {f.rule}: {f.message}" for f in check_file(doc, True).findings
                                              if f.severity in (LOI, LUU_Y)] for doc in docs}
     assert {name: said for name, said in found.items() if said} == {}
+
+
+def test_a_collective_certificate_names_the_unit_in_full(decided):
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(decided), "--certificates", "--no-pdf"]) == 0
+    doc = docx.Document(str(decided / "bang_khen" / "bang_khen.docx"))
+    text = "\n".join(c.text for row in doc.tables[0].rows for c in row.cells)  # the first certificate's page
+    assert "Liên đoàn Lao động thành phố Lạng Sơn" in text and "LĐLĐ Thành phố" not in text
