@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import types
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,21 @@ def limited(code: str, *args: str, timeout: float = 120) -> subprocess.Completed
                % (GIB, GIB, str(ROOT)))
     return subprocess.run([sys.executable, "-c", prelude + code, *args], capture_output=True, timeout=timeout,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+@pytest.fixture
+def page(tmp_path):
+    """The clerk's page in this process, on a copy of the shipped config, with its CSRF token."""
+    from generator.web.app import create_app
+
+    config, out = tmp_path / "plan.yaml", tmp_path / "out"
+    shutil.copy(SHIPPED_CONFIG, config)
+    app = create_app(config, out)
+    client = app.test_client()
+    token = client.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
+    yield types.SimpleNamespace(client=client, token=token, config=config, out=out,
+                                post=lambda url, **kw: client.post(url, headers={"X-CSRF-Token": token}, **kw))
+    app.extensions["plan_docs"]["close"]()
 
 
 def formulas(xlsx: Path) -> list[str]:
@@ -150,30 +166,20 @@ def test_2_checking_a_strangers_document_makes_no_request(tmp_path, built):
 
 # -- 3. downloads are regular files inside the output folder --------------------------------------
 
-def test_3_a_link_placed_in_the_output_folder_is_never_served(tmp_path):
-    from generator.web.app import create_app
-
-    config = tmp_path / "plan.yaml"
-    shutil.copy(SHIPPED_CONFIG, config)
-    out = tmp_path / "out"
+def test_3_a_link_placed_in_the_output_folder_is_never_served(page, tmp_path):
+    out = page.out
     secret = tmp_path / "bi-mat.txt"
     secret.write_text("mật khẩu")
     (out / "bang_khen").mkdir(parents=True)
     (out / "bang_khen" / "bang_khen.pdf").symlink_to(secret)
     (out / "ke_hoach.docx").symlink_to(secret)
     (out / intake.ERRORS).symlink_to(secret)
-    app = create_app(config, out)
-    c = app.test_client()
-    try:
-        for url in ("/download/khen-thuong/bang_khen/bang_khen.pdf", "/download/ke_hoach.docx",
-                    f"/download/tiep-nhan/{intake.ERRORS}"):
-            response = c.get(url)
-            assert response.status_code == 404 and b"m\xe1\xba\xadt kh\xe1\xba\xa9u" not in response.data, url
-        token = c.get("/quyet-dinh").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-        view = c.post("/api/certificates/build", headers={"X-CSRF-Token": token}, json={}).get_json()
-        assert "bang_khen/bang_khen.pdf" not in view["downloads"]
-    finally:
-        app.extensions["plan_docs"]["close"]()
+    for url in ("/download/khen-thuong/bang_khen/bang_khen.pdf", "/download/ke_hoach.docx",
+                f"/download/tiep-nhan/{intake.ERRORS}"):
+        response = page.client.get(url)
+        assert response.status_code == 404 and b"m\xe1\xba\xadt kh\xe1\xba\xa9u" not in response.data, url
+    view = page.post("/api/certificates/build", json={}).get_json()
+    assert "bang_khen/bang_khen.pdf" not in view["downloads"]
 
 
 # -- 4, 5, 6. bounds on what is read -------------------------------------------------------------
@@ -250,21 +256,12 @@ def test_7_a_config_too_deep_or_too_large_is_refused_before_parsing(tmp_path, te
     assert done.returncode == 2 and said in done.stderr.decode("utf-8"), done.stderr.decode("utf-8")
 
 
-def test_7_the_page_answers_a_config_made_too_deep_on_disk(tmp_path):
-    from generator.web.app import create_app
-
-    config = tmp_path / "plan.yaml"
-    shutil.copy(SHIPPED_CONFIG, config)
-    app = create_app(config, tmp_path / "out")
-    c = app.test_client()
-    try:
-        config.write_text("units: " + "[" * 25_000, encoding="utf-8")
-        page = c.get("/")
-        assert page.status_code in (400, 500) and "ngoặc lồng nhau" in page.get_data(as_text=True)
-        shutil.copy(SHIPPED_CONFIG, config)
-        assert c.get("/").status_code == 200  # and the server is still there
-    finally:
-        app.extensions["plan_docs"]["close"]()
+def test_7_the_page_answers_a_config_made_too_deep_on_disk(page):
+    page.config.write_text("units: " + "[" * 25_000, encoding="utf-8")
+    answer = page.client.get("/")
+    assert answer.status_code in (400, 500) and "ngoặc lồng nhau" in answer.get_data(as_text=True)
+    shutil.copy(SHIPPED_CONFIG, page.config)
+    assert page.client.get("/").status_code == 200  # and the server is still there
 
 
 # -- 9. the checker on broken packages: a finding for that file, the others still judged ----------
@@ -384,27 +381,16 @@ def test_11_a_folder_that_refuses_every_write_gives_the_message_not_a_traceback(
         output.write_all(tmp_path, {"ke_hoach.docx": b"NEW", "phu_luc.docx": b"NEW"})
 
 
-def test_11_odd_requests_get_a_message_not_a_500(tmp_path):
-    from generator.web.app import create_app
-
-    config = tmp_path / "plan.yaml"
-    shutil.copy(SHIPPED_CONFIG, config)
-    app = create_app(config, tmp_path / "out")
-    c = app.test_client()
-    try:
-        token = c.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-        state = c.post("/api/state", headers={"X-CSRF-Token": token}, json={"units": ["x"]})
-        assert state.status_code == 400 and "không đúng dạng" in state.get_json()["message"]
-        long_name = "04-" + "Đình Lập " * 40 + ".csv"
-        up = c.post("/api/intake/upload", headers={"X-CSRF-Token": token},
-                    data={"files": (io.BytesIO(csv_list("LĐLĐ huyện Đình Lập", "Nguyễn Văn An")), long_name)})
-        assert up.status_code == 200, up.get_json()
-        assert len(up.get_json()["files"][0]) <= 104
-        big = c.post("/api/intake/upload", headers={"X-CSRF-Token": token},
-                     data={"files": (io.BytesIO(b"x" * (21 * 1024 * 1024)), "a.csv")})
-        assert big.status_code == 413 and "tối đa 20 MB" in big.get_json()["message"]  # 15: this route's own limit
-    finally:
-        app.extensions["plan_docs"]["close"]()
+def test_11_odd_requests_get_a_message_not_a_500(page):
+    state = page.post("/api/state", json={"units": ["x"]})
+    assert state.status_code == 400 and "không đúng dạng" in state.get_json()["message"]
+    long_name = "04-" + "Đình Lập " * 40 + ".csv"
+    up = page.post("/api/intake/upload",
+                   data={"files": (io.BytesIO(csv_list("LĐLĐ huyện Đình Lập", "Nguyễn Văn An")), long_name)})
+    assert up.status_code == 200, up.get_json()
+    assert len(up.get_json()["files"][0]) <= 104
+    big = page.post("/api/intake/upload", data={"files": (io.BytesIO(b"x" * (21 * 1024 * 1024)), "a.csv")})
+    assert big.status_code == 413 and "tối đa 20 MB" in big.get_json()["message"]  # 15: this route's own limit
 
 
 def test_11_a_check_of_a_link_to_an_endless_device_ends_at_once(tmp_path):
@@ -428,26 +414,16 @@ def test_13_leftovers_of_killed_runs_go_from_every_folder_at_the_next_command(tm
     assert left == [] and (out / "bang_khen" / "bang_khen.pdf").read_bytes() == b"current"
 
 
-def test_14_every_upload_reaches_intake_under_a_name_that_cannot_collide(tmp_path):
-    from generator.web.app import create_app
-
-    config = tmp_path / "plan.yaml"
-    shutil.copy(SHIPPED_CONFIG, config)
-    app = create_app(config, tmp_path / "out")
-    c = app.test_client()
-    try:
-        token = c.get("/").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-        send = [(".04-Đình Lập.csv", "LĐLĐ huyện Đình Lập"), ("~$05.csv", "LĐLĐ Huyện Chi Lăng"),
-                ("06-Hữu Lũng?.csv", "LĐLĐ huyện Hữu Lũng"), ("06-Hữu Lũng*.csv", "LĐLĐ huyện Hữu Lũng")]
-        files = [(io.BytesIO(csv_list(unit, f"Người {i}")), name) for i, (name, unit) in enumerate(send)]
-        view = c.post("/api/intake/upload", headers={"X-CSRF-Token": token}, data={"files": files}).get_json()
-        assert view["message"].startswith("Đã nhận 4 tệp")
-        assert sorted(view["files"]) == ["04-Đình Lập.csv", "05.csv", "06-Hữu Lũng (2).csv", "06-Hữu Lũng.csv"]
-        status = {r["name"]: r["status"] for r in view["table"]}
-        assert status["LĐLĐ huyện Đình Lập"] != intake.CHUA_NOP and status["LĐLĐ Huyện Chi Lăng"] != intake.CHUA_NOP
-        assert any("có hai tệp danh sách" in p["message"] for p in view["problems"])  # both Hữu Lũng lists are seen
-    finally:
-        app.extensions["plan_docs"]["close"]()
+def test_14_every_upload_reaches_intake_under_a_name_that_cannot_collide(page):
+    send = [(".04-Đình Lập.csv", "LĐLĐ huyện Đình Lập"), ("~$05.csv", "LĐLĐ Huyện Chi Lăng"),
+            ("06-Hữu Lũng?.csv", "LĐLĐ huyện Hữu Lũng"), ("06-Hữu Lũng*.csv", "LĐLĐ huyện Hữu Lũng")]
+    files = [(io.BytesIO(csv_list(unit, f"Người {i}")), name) for i, (name, unit) in enumerate(send)]
+    view = page.post("/api/intake/upload", data={"files": files}).get_json()
+    assert view["message"].startswith("Đã nhận 4 tệp")
+    assert sorted(view["files"]) == ["04-Đình Lập.csv", "05.csv", "06-Hữu Lũng (2).csv", "06-Hữu Lũng.csv"]
+    status = {r["name"]: r["status"] for r in view["table"]}
+    assert status["LĐLĐ huyện Đình Lập"] != intake.CHUA_NOP and status["LĐLĐ Huyện Chi Lăng"] != intake.CHUA_NOP
+    assert any("có hai tệp danh sách" in p["message"] for p in view["problems"])  # both Hữu Lũng lists are seen
 
 
 def test_15_a_failed_pack_build_leaves_no_empty_unit_folders(tmp_path, monkeypatch):
@@ -473,25 +449,15 @@ def test_15_a_nul_in_the_config_is_reported_where_it_is():
     assert f"plan.yaml, dòng {at + 1}, cột 24:" in str(err.value) and "U+0000" in str(err.value)
 
 
-def test_13_the_page_offers_and_zips_only_the_files_of_the_current_set(tmp_path):
-    from generator.web.app import create_app
-
-    config = tmp_path / "plan.yaml"
-    shutil.copy(SHIPPED_CONFIG, config)
-    out = tmp_path / "out"
+def test_13_the_page_offers_and_zips_only_the_files_of_the_current_set(page):
+    out = page.out
     for args in (["--intake", str(LISTS)], ["--decision"], ["--certificates", "--no-pdf"]):
-        assert cli_main(["--config", str(config), "--output", str(out), *args]) == 0
+        assert cli_main(["--config", str(page.config), "--output", str(out), *args]) == 0
     (out / "bang_khen" / "cua-lan-khac.docx").write_bytes(b"another run")  # in the folder, not in the set
     (out / "quyet_dinh" / ".quyet_dinh.docx.x1.tmp").write_bytes(b"half")
-    app = create_app(config, out)
-    c = app.test_client()
-    try:
-        token = c.get("/quyet-dinh").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-        view = c.post("/api/certificates/build", headers={"X-CSRF-Token": token}, json={}).get_json()
-        offered = set(view["downloads"])
-        assert {"quyet_dinh/quyet_dinh.docx", "bang_khen/bang_khen.docx", "bang_khen/so_cap_bang.docx"} <= offered
-        assert not any("cua-lan-khac" in n or n.endswith(".tmp") or "/." in n for n in offered)
-        with zipfile.ZipFile(out / "quyet_dinh_bang_khen.zip") as z:
-            assert not any("cua-lan-khac" in n or n.endswith(".tmp") for n in z.namelist())
-    finally:
-        app.extensions["plan_docs"]["close"]()
+    view = page.post("/api/certificates/build", json={}).get_json()
+    offered = set(view["downloads"])
+    assert {"quyet_dinh/quyet_dinh.docx", "bang_khen/bang_khen.docx", "bang_khen/so_cap_bang.docx"} <= offered
+    assert not any("cua-lan-khac" in n or n.endswith(".tmp") or "/." in n for n in offered)
+    with zipfile.ZipFile(out / "quyet_dinh_bang_khen.zip") as z:
+        assert not any("cua-lan-khac" in n or n.endswith(".tmp") for n in z.namelist())
