@@ -247,6 +247,38 @@ def pdfs(n: int, tmp: Path) -> dict | None:
     return result
 
 
+def check_batch(n: int, tmp: Path) -> dict | None:
+    """`--check` with rendering over six files (the plan, one unit's pack, the decision's list),
+    paired run by run with one plain LibreOffice call over the same six and with one LibreOffice
+    start per file (how the checker worked before): min, median and max of each ratio."""
+    from generator.pdf import find_soffice, to_pdf_bytes
+
+    if find_soffice() is None:
+        return None
+    config, out = ROOT / "tests" / "data" / "plan.yaml", tmp / "check"
+    lists = ROOT / "tests" / "data" / "danh_sach_don_vi"
+    for args in ([], ["--packs"], ["--intake", str(lists)], ["--decision"]):
+        subprocess.run([PY, str(ROOT / "build_docs.py"), "--config", str(config), "--output", str(out), *args],
+                       check=True, capture_output=True, env=BASE_ENV)
+    docs = [out / "ke_hoach.docx", out / "phu_luc.docx", *sorted(next((out / "ho_so").glob("04-*")).glob("*.docx")),
+            out / "quyet_dinh" / "danh_sach_khen_thuong.docx"]
+    batch, plain, each = [], [], []
+    for _ in range(n):
+        batch.append(run_wall([PY, str(ROOT / "build_docs.py"), "--check", *map(str, docs), "--format", "json"]))
+        t = time.perf_counter()
+        to_pdf_bytes(docs)
+        plain.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for doc in docs:
+            to_pdf_bytes([doc])
+        each.append(time.perf_counter() - t)
+    ratios = lambda a, b: sorted(x / y for x, y in zip(a, b))  # noqa: E731
+    to_plain, to_each = ratios(batch, plain), ratios(batch, each)
+    return {"files": len(docs), "batch": statistics.median(batch), "plain": statistics.median(plain),
+            "each": statistics.median(each), "to_plain": (to_plain[0], statistics.median(to_plain), to_plain[-1]),
+            "to_each": (to_each[0], statistics.median(to_each), to_each[-1])}
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -272,6 +304,7 @@ def main() -> None:
         p = pdfs(n_pdf, tmp / "pdf") if not args.quick else None
         award = award_cycle(5 if args.quick else 200, tmp)
         cert = certificates(20 if args.quick else 2000)
+        batch = check_batch(1 if args.quick else 7, tmp)
     lines = [
         "# Benchmarks",
         "",
@@ -313,6 +346,14 @@ def main() -> None:
             lines.append(f"| both PDFs, warm | not measured: {p['warm_note']} | ≤ 0.6 s |")
     elif not args.quick:
         lines.append("| both PDFs | not measured: LibreOffice is not installed | |")
+    if batch:
+        lo, mid, hi = batch["to_plain"]
+        lines.append(f"| `--check` of {batch['files']} files with rendering, one LibreOffice start (median of paired "
+                     f"runs) | {batch['batch']:.2f} s = {mid:.2f}× one plain LibreOffice call over the same files "
+                     f"({batch['plain']:.2f} s; min–max {lo:.2f}–{hi:.2f}×) | ≤ 1.3× |")
+        lo, mid, hi = batch["to_each"]
+        lines.append(f"| the same, against one LibreOffice start per file (the checker before) | {mid:.2f}× of "
+                     f"{batch['each']:.2f} s (min–max {lo:.2f}–{hi:.2f}×) | |")
     report = "\n".join(lines) + "\n"
     notes = ROOT / "benchmarks" / "NOTES.md"
     if not args.quick and notes.is_file():

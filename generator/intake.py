@@ -17,6 +17,7 @@ import io
 import json
 import re
 import unicodedata
+from copy import copy
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -101,7 +102,7 @@ def parse(name: str, data: bytes, plan: Plan) -> Parsed:
     kind, columns = None, {}
     for i, row in enumerate(rows, 1):
         cells = [_text(c) for c in row]
-        names = [normal_name(c.rstrip("*")) for c in cells]
+        names = [normal_name(c.rstrip("*")) if c else "" for c in cells]  # rows come padded to 50 cells
         filled = [c for c in names if c]
         matched = next((k for k, h in headers.items() if filled and filled[0] == "stt" and sorted(filled) == sorted(h)), None)
         if matched:
@@ -421,12 +422,22 @@ def _printable(ws, widths: tuple[int, ...]) -> None:
     body, head = Font(name="Times New Roman", size=12), Font(name="Times New Roman", size=12, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     shade = PatternFill("solid", fgColor="EEEEEE")
+    # One cell of the header and one of the body are styled; the others take a copy of their
+    # style (setting four styles on each of thousands of cells is most of a large intake's time).
+    styled: dict[bool, Any] = {}
     for row in ws.iter_rows():
         for cell in row:
-            cell.border, cell.alignment = box, wrap
-            cell.font = head if cell.row == 1 else body
-            if cell.row == 1:
-                cell.fill = shade
+            header = cell.row == 1
+            quote = cell.quotePrefix  # what workbook.put gave a text that looks like a formula
+            if header not in styled:
+                cell.border, cell.alignment = box, wrap
+                cell.font = head if header else body
+                if header:
+                    cell.fill = shade
+                styled[header] = copy(cell._style)
+            else:
+                cell._style = copy(styled[header])
+            cell.quotePrefix = quote
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"

@@ -26,28 +26,38 @@ MARKERS = {"<<tap_the>>": "collective_columns", "<<ca_nhan>>": "individual_colum
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def put(cell, value) -> None:
-    """Every value the tool writes into a workbook is data: a text is a string cell, never a
-    formula, whatever it starts with (a unit's name, a cell a unit typed, a file name, a
-    formula's cached result); one that looks like a formula also carries Excel's quote prefix,
-    so editing the cell in Excel keeps it text. Characters a workbook cannot hold (control
-    characters) are shown as «\ufffd» rather than ending the whole write."""
-    if not isinstance(value, str):
-        cell.value = value
-        return
+def _clean(value):
+    """A text without the characters a workbook cannot hold (control characters), shown as
+    «\ufffd» rather than ending the whole write."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _as_text(cell, value) -> None:
     cell.data_type = "s"
     if value.startswith(FORMULA_START):
         cell.quotePrefix = True
 
 
+def put(cell, value) -> None:
+    """Every value the tool writes into a workbook is data: a text is a string cell, never a
+    formula, whatever it starts with (a unit's name, a cell a unit typed, a file name, a
+    formula's cached result); one that looks like a formula also carries Excel's quote prefix,
+    so editing the cell in Excel keeps it text."""
+    cell.value = _clean(value)
+    if isinstance(value, str):
+        _as_text(cell, value)
+
+
 def append(ws, values) -> None:
-    """ws.append, with every value put as data (see put)."""
-    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    """ws.append, with every value put as data (see put). The row is placed by openpyxl itself:
+    asking ws.max_row for it would scan every cell of the sheet for every row."""
+    ws.append([_clean(v) for v in values])
+    row = ws._current_row  # the row append just wrote (openpyxl's own counter)
     for column, value in enumerate(values, 1):
-        put(ws.cell(row=row, column=column), value)
+        if isinstance(value, str):
+            _as_text(ws.cell(row=row, column=column), value)
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 The .docx goes through LibreOffice to PDF, and poppler's pdftotext reads it back."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -115,6 +116,42 @@ def neutralized(path: Path, folder: Path) -> tuple[Path, list[str]]:
                 body = _FLD_SIMPLE.sub(blank, _INSTR_TEXT.sub(blank, body))
             zout.writestr(info, body)
     return copy, removed
+
+
+def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
+    """The printed pages of every file in one LibreOffice start, each from its own copy that can
+    fetch nothing; a file that cannot be copied or laid out gets the reason instead."""
+    from ..pdf import pdf_bytes_of_each
+
+    out: dict[Path, Rendering | str] = {}
+    with tempfile.TemporaryDirectory(prefix="kiem-tra-") as tmp:
+        copies: dict[Path, tuple[Path, list[str]]] = {}
+        for i, path in enumerate(paths):
+            folder = Path(tmp, f"{i:04d}")
+            folder.mkdir()
+            try:
+                copy, removed = neutralized(path, folder)
+            except Exception as err:  # an unreadable file: its own finding says so, not the layout's
+                out[path] = f"không dựng được trang: {err}"
+                continue
+            named = copy.with_name(f"t{i:04d}.docx")  # one stem each: LibreOffice writes stem.pdf
+            copy.rename(named)
+            copies[path] = (named, removed)
+        pdfs, missing = pdf_bytes_of_each([c for c, _ in copies.values()], timeout=60 + 20 * len(copies))
+        made = {path: copy for path, (copy, _) in copies.items() if copy not in missing}
+        for path, (copy, _) in copies.items():
+            if copy in missing:
+                out[path] = f"không dựng được trang: {missing[copy] or 'LibreOffice không tạo được PDF'}"
+        # Each file's two pdftotext reads are independent of the others': side by side on the cores.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            jobs = {path: pool.submit(Rendering, pdfs[copy.stem + ".pdf"]) for path, copy in made.items()}
+            for path, job in jobs.items():
+                rendering = job.result()
+                rendering.external = copies[path][1]
+                out[path] = rendering
+    return {path: out[path] for path in paths if path in out}
 
 
 def render(path: Path) -> Rendering:

@@ -43,11 +43,13 @@ def unreadable(path: Path, why: str) -> FileReport:
     return FileReport(path, UNREADABLE, [RuleResult("doc_tep", "Đọc được tệp .docx", KHONG_DAT, [finding])])
 
 
-def check_file(path: Path, render: bool = True) -> FileReport:
+def check_file(path: Path, render: bool = True, rendering=None) -> FileReport:
     """Every rule on one file. A file that is not a sound .docx (broken zip, encrypted part, a
-    value where Word's XML wants a number, no body) gives the finding «không đọc được …»."""
+    value where Word's XML wants a number, no body) gives the finding «không đọc được …».
+    `rendering`: its pages laid out already (a batch's one LibreOffice start), or the reason
+    they could not be."""
     try:
-        return _check(path, render)
+        return _check(path, render, rendering)
     except DocxReadError as err:
         return unreadable(path, str(err))
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
@@ -58,10 +60,12 @@ def check_file(path: Path, render: bool = True) -> FileReport:
                                 f"{': ' + detail if detail else ''}); mở bằng Word rồi lưu lại, rồi kiểm tra lại.")
 
 
-def _check(path: Path, render: bool) -> FileReport:
+def _check(path: Path, render: bool, prepared=None) -> FileReport:
     doc = load(path)
     rendering, note = None, ""
-    if render:
+    if render and prepared is not None:
+        rendering, note = (None, prepared) if isinstance(prepared, str) else (prepared, "")
+    elif render:
         if rendered_mod.available():
             try:
                 rendering = rendered_mod.render(path)
@@ -124,10 +128,15 @@ def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
 
     from .. import progress
 
+    laid_out: dict = {}
+    if render and len(paths) > 1 and rendered_mod.available():
+        # One LibreOffice start for the batch: starting it once per file cost 4.4× as much for six.
+        progress.report(f"Đang dựng trang của {len(paths)} tệp (LibreOffice, một lần cho tất cả)")
+        laid_out = rendered_mod.render_many(list(paths))
     reports = []
     for n, path in enumerate(paths, 1):
         if len(paths) > 1:
             progress.report("Đang kiểm tra", n, len(paths))
-        reports.append(check_file(path, render))
+        reports.append(check_file(path, render, laid_out.get(path)))
     print(as_json(reports) if fmt == "json" else as_text(reports))
     return 1 if any(rep.errors for rep in reports) else 0

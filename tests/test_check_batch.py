@@ -1,0 +1,31 @@
+"""`--check` over many files lays their pages out in one LibreOffice start, and judges each file
+exactly as it would be judged alone."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from generator import pdf
+from generator.checker.report import as_json, check_file, run_check
+
+from .rendering import require_libreoffice
+
+
+def test_a_batch_is_one_libreoffice_start_and_says_what_each_file_alone_says(built, tmp_path, monkeypatch, capsys):
+    require_libreoffice()
+    _, out = built
+    docs = [out / "ke_hoach.docx", out / "phu_luc.docx"]
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 not a document")
+    strange = tmp_path / "la.docx"
+    shutil.copy(out / "phu_luc.docx", strange)
+    paths = [*docs, broken, strange]
+    alone = json.loads(as_json([check_file(p, True) for p in paths]))
+    starts = []
+    real = pdf.run_bounded
+    monkeypatch.setattr(pdf, "run_bounded", lambda cmd, timeout: starts.append(cmd) or real(cmd, timeout))
+    capsys.readouterr()
+    assert run_check(paths, "json", render=True) == 1  # the broken file is a lỗi of its own
+    batch = json.loads(capsys.readouterr().out)
+    assert len(starts) == 1
+    assert batch == alone
