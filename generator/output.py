@@ -260,6 +260,7 @@ def _write_locked(out_dir: Path, files: dict[str, bytes], journal: Path) -> list
     olds: list[Path] = []
     placed: list[Path] = []
     made: list[Path] = []  # folders this write created: a failed one leaves none of them
+    complete = stuck = False  # stuck: not even the rollback could be done
     try:
         for name, data in files.items():  # a name may hold folders: ho_so/01-…/to_trinh.docx
             target = out_dir / name
@@ -292,10 +293,9 @@ def _write_locked(out_dir: Path, files: dict[str, bytes], journal: Path) -> list
             placed.append(target)
         _fsync_dir(out_dir)
         journal.unlink(missing_ok=True)  # the new set is complete from here on
+        complete = True
     except OSError as err:
-        # Put back what can be put back; a folder that refuses even that (read-only) keeps the
-        # journal, and the next command's recovery finishes the job.
-        with contextlib.suppress(OSError):
+        try:
             for target in placed:
                 old = _old_name(target)
                 if old.exists():
@@ -303,20 +303,23 @@ def _write_locked(out_dir: Path, files: dict[str, bytes], journal: Path) -> list
                 else:
                     target.unlink(missing_ok=True)
             journal.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
-        for folder in sorted(set(made), key=lambda d: len(d.parts), reverse=True):
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only when empty: never a file of anyone else
+        except OSError:
+            # The folder refuses even the rollback (read-only): the journal, the temporary files
+            # and the old copies stay as they are, for the next command's recovery to finish.
+            stuck = True
         bad = Path(getattr(err, "filename", None) or out_dir)
         raise OutputError(_explain(err, bad)) from None
     finally:
-        with contextlib.suppress(OSError):
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
-            for old in olds:
-                old.unlink(missing_ok=True)
+        if not stuck:
+            with contextlib.suppress(OSError):
+                for tmp, _ in staged:
+                    tmp.unlink(missing_ok=True)
+                for old in olds:
+                    old.unlink(missing_ok=True)
+            if not complete:
+                for folder in sorted(set(made), key=lambda d: len(d.parts), reverse=True):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()  # only when empty: never a file of anyone else
     return placed
 
 

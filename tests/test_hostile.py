@@ -381,6 +381,29 @@ def test_11_a_folder_that_refuses_every_write_gives_the_message_not_a_traceback(
         output.write_all(tmp_path, {"ke_hoach.docx": b"NEW", "phu_luc.docx": b"NEW"})
 
 
+def test_11_a_rollback_windows_refuses_is_finished_by_the_next_recovery(tmp_path, monkeypatch):
+    """The plan is replaced, then every replace is refused (on Windows: a file another program
+    has just opened), the rollback's too, while deleting still works: the journal, the temporary
+    files and the old copies must stay, so that the next recovery puts the whole old set back."""
+    output.write_all(tmp_path, {"ke_hoach.docx": b"OLD", "phu_luc.docx": b"OLD"})
+    monkeypatch.setattr(output, "RETRY_DELAYS_S", (0.0,))
+    real_replace, done = os.replace, []
+
+    def first_then_refuse(src, dst):
+        if done:
+            raise PermissionError(13, "The process cannot access the file", str(dst))
+        real_replace(src, dst)
+        done.append(dst)
+
+    monkeypatch.setattr(output.os, "replace", first_then_refuse)
+    with pytest.raises(OutputError, match="đang mở trong Word"):
+        output.write_all(tmp_path, {"ke_hoach.docx": b"NEW", "phu_luc.docx": b"NEW"})
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert (tmp_path / "ke_hoach.docx").read_bytes() == b"NEW"  # half the set, as the refusal left it
+    output.recover(tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"ke_hoach.docx": b"OLD", "phu_luc.docx": b"OLD"}
+
+
 def test_11_odd_requests_get_a_message_not_a_500(page):
     state = page.post("/api/state", json={"units": ["x"]})
     assert state.status_code == 400 and "không đúng dạng" in state.get_json()["message"]
