@@ -29,3 +29,21 @@ def test_a_batch_is_one_libreoffice_start_and_says_what_each_file_alone_says(bui
     batch = json.loads(capsys.readouterr().out)
     assert len(starts) == 1
     assert batch == alone
+
+
+def test_a_batch_libreoffice_cannot_lay_out_is_judged_without_its_pages_not_stopped(built, monkeypatch, capsys):
+    from generator.checker import rendered
+    from generator.exceptions import PdfError
+
+    _, out = built
+    monkeypatch.setattr(rendered, "available", lambda: True)
+
+    def timed_out(sources, timeout):
+        raise PdfError(f"LibreOffice không xuất xong PDF trong {timeout:.0f} giây; đã dừng.")
+
+    monkeypatch.setattr(pdf, "pdf_bytes_of_each", timed_out)
+    capsys.readouterr()
+    assert run_check([out / "ke_hoach.docx", out / "phu_luc.docx"], "text", render=True) == 0
+    said = capsys.readouterr().out
+    assert said.count("Ghi chú: không dựng được trang: LibreOffice không xuất xong PDF") == 2
+    assert said.count("Tóm tắt: 0 lỗi") == 2

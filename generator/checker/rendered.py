@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..pdf import find_soffice, to_pdf_bytes
+from ..pdf import find_soffice
 from .docmodel import is_punctuation, is_typed_rule
 
 
@@ -119,8 +119,11 @@ def neutralized(path: Path, folder: Path) -> tuple[Path, list[str]]:
 
 
 def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
-    """The printed pages of every file in one LibreOffice start, each from its own copy that can
-    fetch nothing; a file that cannot be copied or laid out gets the reason instead."""
+    """The printed pages of every file in one LibreOffice start, each laid out from its own copy
+    that can fetch nothing (a stranger's file must not make this machine send a request; each
+    Rendering's `external` says what was taken out); a file that cannot be copied or laid out
+    gets the reason instead, and so does every file when LibreOffice itself fails."""
+    from ..exceptions import PdfError
     from ..pdf import pdf_bytes_of_each
 
     out: dict[Path, Rendering | str] = {}
@@ -137,7 +140,10 @@ def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
             named = copy.with_name(f"t{i:04d}.docx")  # one stem each: LibreOffice writes stem.pdf
             copy.rename(named)
             copies[path] = (named, removed)
-        pdfs, missing = pdf_bytes_of_each([c for c, _ in copies.values()], timeout=60 + 20 * len(copies))
+        try:
+            pdfs, missing = pdf_bytes_of_each([c for c, _ in copies.values()], timeout=60 + 20 * len(copies))
+        except PdfError as err:  # not started, or stopped at its timeout: no file of the batch was laid out
+            pdfs, missing = {}, {copy: str(err) for copy, _ in copies.values()}
         made = {path: copy for path, (copy, _) in copies.items() if copy not in missing}
         for path, (copy, _) in copies.items():
             if copy in missing:
@@ -152,14 +158,3 @@ def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
                 rendering.external = copies[path][1]
                 out[path] = rendering
     return {path: out[path] for path in paths if path in out}
-
-
-def render(path: Path) -> Rendering:
-    """The printed pages of `path`, laid out from a copy that can fetch nothing (a stranger's
-    file must not make this machine send a request); `external` says what was taken out."""
-    with tempfile.TemporaryDirectory(prefix="kiem-tra-") as tmp:
-        copy, removed = neutralized(path, Path(tmp))
-        pdf = to_pdf_bytes([copy])
-    rendering = Rendering(next(iter(pdf.values())))
-    rendering.external = removed
-    return rendering

@@ -8,7 +8,6 @@ from pathlib import Path
 from . import rendered as rendered_mod
 from .docmodel import DocxReadError, load
 from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, THONG_TIN, RuleResult, evaluate
-from ..exceptions import PdfError
 
 
 @dataclass
@@ -63,16 +62,11 @@ def check_file(path: Path, render: bool = True, rendering=None) -> FileReport:
 def _check(path: Path, render: bool, prepared=None) -> FileReport:
     doc = load(path)
     rendering, note = None, ""
-    if render and prepared is not None:
+    if render and prepared is None:
+        prepared = (rendered_mod.render_many([path])[path] if rendered_mod.available() else
+                    "không có LibreOffice/pdftotext: các quy tắc cần dựng trang không đánh giá được")
+    if render:
         rendering, note = (None, prepared) if isinstance(prepared, str) else (prepared, "")
-    elif render:
-        if rendered_mod.available():
-            try:
-                rendering = rendered_mod.render(path)
-            except PdfError as err:
-                note = f"không dựng được trang: {err}"
-        else:
-            note = "không có LibreOffice/pdftotext: các quy tắc cần dựng trang không đánh giá được"
     el, results = evaluate(doc, rendering)
     if rendering is not None and rendering.external:
         from ..findings import Finding
