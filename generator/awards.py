@@ -119,7 +119,7 @@ def within_quotas(plan: Plan, awards: Awards) -> None:
     for u in units_of(plan, quotas.allocate(plan)):
         c = sum(a.unit == u["name"] for a in awards.collectives)
         i = sum(a.unit == u["name"] for a in awards.individuals)
-        if (c + i > u["collectives"]) if u["provincial"] else (c > u["collectives"] or i > u["individuals"]):
+        if intake.measure(u, c, i) == intake.VUOT:
             over.append(f"  - {u['name']}: Quyết định có {c:02d} tập thể, {i:02d} cá nhân; nay được phân bổ "
                         + (intake.either(u["collectives"]) if u["provincial"] else
                            f"{u['collectives']:02d} tập thể, {u['individuals']:02d} cá nhân"))

@@ -26,6 +26,7 @@ from .config import normal_name
 from .context import units_of
 from .model import Plan
 from .output import write_all
+from .workbook import append
 
 MAX_FILE = 5 * 1024 * 1024
 STATE = "tiep_nhan.json"
@@ -170,6 +171,17 @@ def _check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
     return out
 
 
+def measure(unit: dict, collectives: int, individuals: int) -> str:
+    """«vượt», «đủ» or «thiếu»: what a unit has against its quota in the config as it is now.
+    The provincial row may have its count in collectives and individuals together."""
+    if unit["provincial"]:
+        got, quota = collectives + individuals, unit["collectives"]
+        return VUOT if got > quota else DU if got == quota else THIEU
+    if collectives > unit["collectives"] or individuals > unit["individuals"]:
+        return VUOT
+    return DU if (collectives, individuals) == (unit["collectives"], unit["individuals"]) else THIEU
+
+
 def either(n: int) -> str:
     """What the provincial row may propose: «01 tập thể hoặc 01 cá nhân» for the shipped config."""
     return f"{n:02d} tập thể hoặc {n:02d} cá nhân"
@@ -205,8 +217,9 @@ def stale(plan: Plan, out_dir: Path) -> list[str]:
         return []
     said = ["tệp cấu hình đã đổi sau lần tiếp nhận hồ sơ gần nhất: các đơn vị được xét lại theo số lượng phân bổ "
             "hiện nay."]
+    state = load_state(out_dir)
     for u in units_of(plan, quotas.allocate(plan)):
-        then = (load_state(out_dir).get(u["name"]) or {}).get("quota")
+        then = (state.get(u["name"]) or {}).get("quota")
         now = [u["collectives"], u["individuals"]]
         if isinstance(then, list) and then != now:
             said.append(f"{u['name']}: số lượng phân bổ đổi từ {then[0]:02d} tập thể, {then[1]:02d} cá nhân thành "
@@ -353,12 +366,7 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
         elif got is None:
             state, file = CHUA_NOP, ""
         else:
-            if u["provincial"]:
-                over, full = c + i > u["collectives"], c + i == u["collectives"]
-            else:
-                over = c > u["collectives"] or i > u["individuals"]
-                full = c == u["collectives"] and i == u["individuals"]
-            state, file = (VUOT if over else DU if full else THIEU), got["file"]
+            state, file = measure(u, c, i), got["file"]
         then = (got or {}).get("quota") if u["name"] not in sent else None
         table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
                       "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
@@ -397,17 +405,10 @@ def load_state(out_dir: Path) -> dict:
 
 def _book():
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
-    return wb, Font(bold=True)
-
-
-def _append(ws, values) -> None:
-    from .workbook import append
-
-    append(ws, values)
+    return wb
 
 
 def _printable(ws, widths: tuple[int, ...]) -> None:
@@ -472,22 +473,22 @@ def _save(wb) -> bytes:
 
 def _consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
     """The accepted rows of every unit, in the annex's order (the status table's)."""
-    wb, bold = _book()
+    wb = _book()
     nom = plan.nominations
     for kind, title in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
         ws = wb.create_sheet(title)
         cols = [c.name for c in getattr(nom, KINDS[kind])]
-        _append(ws, ["STT", "Đơn vị đề nghị", *cols])
+        append(ws, ["STT", "Đơn vị đề nghị", *cols])
         n = 0
         for u in table:
             for values in accepted.get(u["name"], {}).get(kind, []):
                 n += 1
-                _append(ws, [n, u["name"], *[values.get(c, "") for c in cols]])
+                append(ws, [n, u["name"], *[values.get(c, "") for c in cols]])
         _printable(ws, (6, 24, *(_width(c) for c in cols)))
     ws = wb.create_sheet("Tình hình")
-    _append(ws, ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
+    append(ws, ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
     for r in table:
-        _append(ws, _status_cells(r))
+        append(ws, _status_cells(r))
     _printable(ws, (6, 30, 10, 30, 12, 40))
     return _save(wb)
 
@@ -513,7 +514,7 @@ def _status_cells(r: dict) -> list:
 def _errors(problems: list[Problem], table: list[dict]) -> bytes:
     """The problems, one sheet per unit (in the annex's order) so that each can be sent back to
     its unit as it is; a file of no known unit has a sheet of its own."""
-    wb, _ = _book()
+    wb = _book()
     unit_of = {r["file"]: r["name"] for r in table if r["file"]}
     groups: dict[str, list[Problem]] = {}
     for p in problems:
@@ -522,13 +523,13 @@ def _errors(problems: list[Problem], table: list[dict]) -> bytes:
     taken: set[str] = set()
     if not order:
         ws = wb.create_sheet("Lỗi")
-        _append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+        append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
         _printable(ws, (30, 14, 8, 22, 70))
     for name in order:
         ws = wb.create_sheet(_sheet_title(name, taken))
-        _append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
+        append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
         for p in groups[name]:
-            _append(ws, [p.file, p.sheet, p.row, p.column, p.message])
+            append(ws, [p.file, p.sheet, p.row, p.column, p.message])
         _printable(ws, (30, 14, 8, 22, 70))
     return _save(wb)
 
