@@ -134,6 +134,14 @@ def expand(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _say_written(paths) -> None:
+    """The documents a step wrote, as the clerk looks for them (not the set's own hidden manifest)."""
+    print("Đã ghi:")
+    for path in paths:
+        if not path.name.startswith("."):
+            print(f"  {path}")
+
+
 def _say_stale(args) -> None:
     """The config changed after intake: said before the decision is judged against it."""
     from .config import load_plan
@@ -211,9 +219,7 @@ def run(args: argparse.Namespace) -> int:
             from .sheets import KINDS_TEXT
 
             print(f"Không đọc (không phải danh sách {KINDS_TEXT}): " + ", ".join(result.not_lists))
-        print("Đã ghi:")
-        for path in result.written:
-            print(f"  {path}")
+        _say_written(result.written)
         return 1 if result.problems else 0
     if args.decision:
         from .main import build_decision
@@ -230,10 +236,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"Chưa đủ số lượng, đưa vào những gì đã nhận: {name} ({status}).")
         print(f"Quyết định: {len(a.collectives):02d} tập thể và {len(a.individuals):02d} cá nhân "
               f"của {len({x.unit for x in a.all})} đơn vị.")
-        print("Đã ghi:")
-        for path in result.written:
-            if not path.name.startswith("."):
-                print(f"  {path}")
+        _say_written(result.written)
         return 0
     if args.certificates:
         from .main import build_certificates
@@ -243,10 +246,7 @@ def run(args: argparse.Namespace) -> int:
               f"{result.plan.certificates.paper} ngang.")
         for note in result.notes:
             print(note)
-        print("Đã ghi:")
-        for path in result.written:
-            if not path.name.startswith("."):
-                print(f"  {path}")
+        _say_written(result.written)
         return 0
     if args.serve:
         from .web.app import serve
@@ -271,9 +271,7 @@ def run(args: argparse.Namespace) -> int:
         from .pdf import convert
 
         written += convert([p for p in result.written if p.suffix == ".docx"], args.output)
-    print("Đã ghi:")
-    for path in written:
-        print(f"  {path}")
+    _say_written(written)
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from typing import Callable, NamedTuple
 
 
@@ -42,10 +41,9 @@ class Latest:
 
     def __init__(self) -> None:
         self.stage: Stage | None = None
-        self.at = 0.0
 
     def __call__(self, stage: Stage) -> None:
-        self.stage, self.at = stage, time.monotonic()
+        self.stage = stage
 
     def clear(self) -> None:
         self.stage = None

@@ -516,20 +516,22 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     @app.post("/api/certificates/build")
     def certificates_build():
+        from .. import certificate_pdf
         from ..main import build_certificates
 
         with lock:
             try:
                 built = build_certificates(config_path, out_dir, templates_dir)
                 zip_all()
-                if not built.notes:  # a PDF was made: its first page is the preview
-                    first_page_png(out_dir / "bang_khen" / "bang_khen.pdf", "khen-bang_khen")
+                pdf = out_dir / certificate_pdf.PDF
+                if pdf in built.written:  # its first page is the preview
+                    first_page_png(pdf, "khen-bang_khen")
             except GeneratorError as err:
                 return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
             except (OSError, subprocess.CalledProcessError) as err:
                 return jsonify({**award_view(), "message": f"Đã in Bằng khen; không dựng được ảnh xem trước: {err}"})
         done = (f"Đã in {len(built.awards.all)} Bằng khen (kiểu «{built.plan.certificates.mode}»), một trang mỗi "
-                "người" + ("." if built.notes else "; ZIP theo từng đơn vị."))
+                "người" + ("; ZIP theo từng đơn vị." if pdf in built.written else "."))
         return jsonify({**award_view(), "message": " ".join((done, *built.notes))})
 
     @app.get("/download/khen-thuong/<path:name>")

@@ -66,6 +66,22 @@ function linkList(list, names, prefix) {
   }
 }
 
+// A unit's count against its quota, «3/1 (vượt 2)» when it is over.
+function againstQuota(got, quota) {
+  return `${got}/${quota}` + (got > quota ? ` (vượt ${got - quota})` : "");
+}
+
+// Lines worth knowing that are no error (the config changed since intake, two people of one
+// name): one list item each, textContent only.
+function showLines(list, lines) {
+  list.replaceChildren();
+  for (const line of lines) {
+    const li = document.createElement("li");
+    li.textContent = line;
+    list.append(li);
+  }
+}
+
 function setText(el, value) {
   el.textContent = value === null || value === undefined ? "—" : String(value);
 }

@@ -26,22 +26,15 @@ function render(view) {
     td(tr, r.stt, "num");
     td(tr, r.name);
     td(tr, r.status, "status");
-    const over = (got, quota) => (got > quota ? ` (vượt ${got - quota})` : "");
-    td(tr, r.provincial ? `${r.collectives}` : `${r.collectives}/${r.collectives_quota}${over(r.collectives, r.collectives_quota)}`, "num");
-    td(tr, r.provincial ? `${r.individuals}` : `${r.individuals}/${r.individuals_quota}${over(r.individuals, r.individuals_quota)}`, "num");
+    td(tr, r.provincial ? `${r.collectives}` : againstQuota(r.collectives, r.collectives_quota), "num");
+    td(tr, r.provincial ? `${r.individuals}` : againstQuota(r.individuals, r.individuals_quota), "num");
     td(tr, r.in_decision ? `${r.in_decision[0]} tập thể, ${r.in_decision[1]} cá nhân` : "—", "num");
     c += r.collectives;
     i += r.individuals;
     if (r.in_decision) d += r.in_decision[0] + r.in_decision[1];
     body.append(tr);
   }
-  const notices = document.getElementById("award-notices");
-  notices.replaceChildren();
-  for (const line of view.stale || []) {
-    const li = document.createElement("li");
-    li.textContent = line;
-    notices.append(li);
-  }
+  showLines(document.getElementById("award-notices"), view.stale || []);
   setText(document.getElementById("sum-c"), c);
   setText(document.getElementById("sum-i"), i);
   setText(document.getElementById("sum-d"), view.decision ? `${view.decision.collectives} tập thể, ${view.decision.individuals} cá nhân` : null);

@@ -25,9 +25,8 @@ function render(view) {
     tr.className = "unit status-" + r.status.replace(/\s+/g, "-");
     cell(tr, r.stt, "num");
     cell(tr, r.name);
-    const over = (got, quota) => (got > quota ? ` (vượt ${got - quota})` : "");
-    cell(tr, r.provincial ? `${r.collectives}` : `${r.collectives}/${r.collectives_quota}${over(r.collectives, r.collectives_quota)}`, "num");
-    cell(tr, r.provincial ? `${r.individuals} (${r.either})` : `${r.individuals}/${r.individuals_quota}${over(r.individuals, r.individuals_quota)}`, "num");
+    cell(tr, r.provincial ? `${r.collectives}` : againstQuota(r.collectives, r.collectives_quota), "num");
+    cell(tr, r.provincial ? `${r.individuals} (${r.either})` : againstQuota(r.individuals, r.individuals_quota), "num");
     cell(tr, r.status, "status");
     cell(tr, r.file || "");
     body.append(tr);
@@ -51,13 +50,7 @@ function render(view) {
   }
   // Why the table may differ from the last intake (the config changed since), and what is
   // worth knowing but no error (two people of one name): one line each, above the table.
-  const notices = document.getElementById("intake-notices");
-  notices.replaceChildren();
-  for (const line of [...(view.stale || []), ...(view.notes || []).map((n) => n.line)]) {
-    const li = document.createElement("li");
-    li.textContent = line;
-    notices.append(li);
-  }
+  showLines(document.getElementById("intake-notices"), [...(view.stale || []), ...(view.notes || []).map((n) => n.line)]);
   const other = document.getElementById("other-problems");
   other.replaceChildren();
   for (const p of view.problems.filter((p) => !shown.has(p.file))) {
