@@ -2,7 +2,6 @@
 """Build the plan and its annex from config/plan.yaml:  python build_docs.py  (--help for more)."""
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -32,6 +31,8 @@ if __name__ == "__main__":
         venv = _venv_python()
         if (venv is not None and Path(sys.prefix).resolve() != (HERE / ".venv").resolve()
                 and not os.environ.get("PLAN_DOCS_HANDED_OVER")):  # once: a broken venv must not loop
+            import subprocess
+
             env = {**os.environ, "PLAN_DOCS_HANDED_OVER": "1"}
             sys.exit(subprocess.call([str(venv), str(HERE / "build_docs.py"), *sys.argv[1:]], env=env))
         utf8_streams()

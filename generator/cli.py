@@ -10,7 +10,7 @@ from .exceptions import GeneratorError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .main import DEFAULT_CONFIG, DEFAULT_OUTPUT
+    from .paths import DEFAULT_CONFIG, DEFAULT_OUTPUT
 
     p = argparse.ArgumentParser(
         prog="build_docs.py",
@@ -134,9 +134,12 @@ def expand(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _say_written(paths) -> None:
+UNCHANGED = "Không có gì thay đổi so với lần tạo trước; các văn bản vẫn là:"
+
+
+def _say_written(paths, heading: str = "Đã ghi:") -> None:
     """The documents a step wrote, as the clerk looks for them (not the set's own hidden manifest)."""
-    print("Đã ghi:")
+    print(heading)
     for path in paths:
         if not path.name.startswith("."):
             print(f"  {path}")
@@ -271,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
         from .pdf import convert
 
         written += convert([p for p in result.written if p.suffix == ".docx"], args.output)
-    _say_written(written)
+    _say_written(written, UNCHANGED if result.unchanged and not args.pdf else "Đã ghi:")
     return 0
 
 

@@ -6,24 +6,12 @@ import os
 from typing import NamedTuple
 from pathlib import Path
 
-from . import config, documents, quotas, render
+from . import config, documents, quotas, stamp
 from .exceptions import GeneratorError, StrictWarningError
 from .model import Plan
 from .output import MANIFEST, manifest_bytes, read_manifest, write_all
+from .paths import DEFAULT_CONFIG, DEFAULT_OUTPUT, TEMPLATES_DIR
 from .quotas import Allocation
-
-def _project_root() -> Path:
-    """The checkout the package sits in (`python build_docs.py`, or an editable install); an
-    installed copy (`pip install .`, the `lap-van-ban` command) works on the folder it is run
-    in, which holds config/ and templates/ as a checkout does."""
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "templates").is_dir() else Path.cwd()
-
-
-ROOT = _project_root()
-DEFAULT_CONFIG = ROOT / "config" / "plan.yaml"
-DEFAULT_OUTPUT = ROOT / "output"
-TEMPLATES_DIR = ROOT / "templates"
 
 
 class Change(NamedTuple):
@@ -38,6 +26,7 @@ class BuildResult(NamedTuple):
     written: list[Path]
     changes: tuple[Change, ...] = ()
     old_totals: dict | None = None
+    unchanged: bool = False  # nothing rendered: the folder held this very set already
 
 
 def issued_at(plan: Plan) -> dt.datetime:
@@ -53,19 +42,33 @@ def templates_for(plan: Plan, config_path: Path | None) -> Path:
     return (Path(config_path).parent / plan.templates).resolve()
 
 
-def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str = "plan",
-                     kinds: tuple = documents.KINDS, awards=None) -> tuple[Allocation, dict[str, bytes]]:
-    """The pure part of a build: every document of the group as bytes, nothing written. The
-    templates are checked first (templatecheck), so a broken one stops the build whole.
-    `awards`: the awardees, for the decision's and the certificates' kinds."""
-    from .templatecheck import require_sound
-
+def plan_documents(plan: Plan, group: str = "plan", kinds: tuple = documents.KINDS,
+                   awards=None) -> tuple[Allocation, list[tuple]]:
+    """What a build of the group would render: (kind, path under output/, context) of each
+    document, computed without importing any rendering library."""
     allocation = quotas.allocate(plan)
     chosen = documents.of_group(group, kinds, plan)
-    jobs = [(kind, path, ctx) for kind in chosen for path, ctx in documents.outputs(kind, plan, allocation, awards)]
+    return allocation, [(kind, path, ctx) for kind in chosen
+                        for path, ctx in documents.outputs(kind, plan, allocation, awards)]
+
+
+def render_jobs(plan: Plan, jobs: list[tuple], templates_dir: Path) -> dict[str, bytes]:
+    """Every planned document as bytes, nothing written. The templates are checked first
+    (templatecheck), so a broken one stops the build whole."""
+    # Imported here: a rebuild with nothing to render (stamp.still_there) never loads Jinja.
+    from .templatecheck import require_sound
+
     require_sound([(templates_dir / kind.template, ctx) for kind, _, ctx in jobs if kind.template.endswith(".docx")])
     work = [(templates_dir / kind.template, path, ctx, kind.finish) for kind, path, ctx in jobs]
-    return allocation, _render_all(work, issued_at(plan))
+    return _render_all(work, issued_at(plan))
+
+
+def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str = "plan",
+                     kinds: tuple = documents.KINDS, awards=None) -> tuple[Allocation, dict[str, bytes]]:
+    """The pure part of a build: every document of the group as bytes, nothing written.
+    `awards`: the awardees, for the decision's and the certificates' kinds."""
+    allocation, jobs = plan_documents(plan, group, kinds, awards)
+    return allocation, render_jobs(plan, jobs, templates_dir)
 
 
 # Below this many documents a pool costs more than it saves (the plan is two).
@@ -113,6 +116,8 @@ def _render(template: Path, ctx: dict, issued: dt.datetime, finish=None) -> byte
         from . import workbook
 
         return workbook.fill(template, ctx, issued)
+    from . import render  # Jinja, lxml and python-docx: only once something is rendered
+
     data = render.compiled(template.parent, template.name).render(ctx, issued)
     return finish(data, ctx) if finish is not None else data
 
@@ -144,12 +149,20 @@ def build_group(config_path: Path, out_dir: Path, group: str, templates_dir: Pat
 
 
 def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path = TEMPLATES_DIR) -> BuildResult:
-    """Render and write a validated plan (the CLI reads it from a file, the browser page from its form)."""
-    allocation, documents = render_documents(plan, templates_dir)
+    """Render and write a validated plan (the CLI reads it from a file, the browser page from its
+    form); when the folder holds exactly what this would write, nothing is rendered."""
+    allocation, jobs = plan_documents(plan)
     old = read_manifest(out_dir)
-    documents[MANIFEST] = manifest_bytes(allocation)
-    written = write_all(out_dir, documents)
-    return BuildResult(plan, allocation, written, tuple(compare(old, allocation)), old.get("totals") if old else None)
+    mark = stamp.of([(templates_dir / kind.template, path, ctx) for kind, path, ctx in jobs], issued_at(plan))
+    written = stamp.still_there(out_dir, "plan", mark, [path for _, path, _ in jobs] + [MANIFEST])
+    unchanged = written is not None
+    if not unchanged:
+        docs = render_jobs(plan, jobs, templates_dir)
+        docs[MANIFEST] = manifest_bytes(allocation)
+        docs.update(stamp.record("plan", mark, docs))
+        written = write_all(out_dir, docs)
+    return BuildResult(plan, allocation, written, tuple(compare(old, allocation)),
+                       old.get("totals") if old else None, unchanged)
 
 
 def check_templates(config_path: Path, files: list[Path], templates_dir: Path | None = None) -> list:
@@ -175,6 +188,8 @@ def check_templates(config_path: Path, files: list[Path], templates_dir: Path | 
 
             found, read = workbook.inspect(path)
         else:
+            from . import render
+
             found, read = render.inspect(path)
         findings += found + templatecheck.missing(path.name, read, ctx)
         refs += read

@@ -6,16 +6,10 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import tempfile
 import time
-import warnings
 import zipfile
 from pathlib import Path
-
-with warnings.catch_warnings():  # where flock is missing filelock says so; its soft lock still holds
-    warnings.simplefilter("ignore")
-    import filelock
 
 from .exceptions import OutputError
 
@@ -40,6 +34,48 @@ def normalize_zip(data: bytes, compresslevel: int = 6, rewrite=None) -> bytes:
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
             zout.writestr(info, rewrite(name, body) if rewrite else body, compresslevel=compresslevel)
     return out.getvalue()
+
+
+def deflated(data: bytes, level: int) -> bytes:
+    """`data` compressed exactly as zipfile compresses a part at `level` (raw deflate)."""
+    import zlib
+
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+class _Replay:
+    """Stands in for zipfile's compressor of one part and gives back that part's deflate
+    stream, computed once (see write_part)."""
+
+    def __init__(self, packed: bytes):
+        self._packed = packed
+
+    def compress(self, _data: bytes) -> bytes:
+        packed, self._packed = self._packed, b""
+        return packed
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def write_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, body: bytes, level: int, packed: bytes | None = None) -> None:
+    """z.writestr(info, body, compresslevel=level), with `packed` (deflated(body, level)) used
+    instead of compressing the same bytes again. A template's untouched parts (styles.xml is a
+    third of a document's render) are the same in every document made from it; zipfile has no
+    way to take compressed data, so its compressor for this one part is replaced. Where that
+    attribute is not there (another Python), the part is simply compressed."""
+    if packed is None:
+        z.writestr(info, body, compresslevel=level)
+        return
+    info.file_size = len(body)  # as writestr sets them before opening the entry
+    info._compresslevel = level
+    with z.open(info, mode="w") as dest:
+        if getattr(dest, "_compressor", None) is None:
+            dest.write(body)  # pragma: no cover - a zipfile without the attribute
+            return
+        dest._compressor = _Replay(packed)
+        dest.write(body)
 
 
 def _umask() -> int:
@@ -86,6 +122,11 @@ def _dir_lock(folder: Path):
     """One writer (or recovery) at a time in a folder, across processes and threads: the CLI and
     the page may write output/ at once. filelock takes flock on POSIX, msvcrt's lock on Windows,
     and an exclusive-create lock file where neither exists."""
+    import warnings
+
+    with warnings.catch_warnings():  # where flock is missing filelock says so; its soft lock still holds
+        warnings.simplefilter("ignore")
+        import filelock  # 40-50 ms of imports: here, as a rebuild with nothing to write takes no lock
     try:
         lock = filelock.FileLock(str(_lock_path(folder)), timeout=LOCK_WAIT_S)
         lock.acquire()
@@ -135,6 +176,8 @@ def _keep_old(target: Path) -> Path:
     try:
         os.link(target, old)
     except OSError:
+        import shutil  # only a replace that keeps an old copy needs it
+
         shutil.copy2(target, old)
     return old
 
@@ -181,12 +224,18 @@ def _mine(names: tuple[str, ...] | None):
 def _found(folder: Path, names: tuple[str, ...] | None) -> tuple[list[Path], list[Path], list[Path]]:
     """(journals, .old copies, .tmp files) an interrupted write left: in `folder` only when it
     is shared with other files (`names` given), else in it and every folder below it."""
-    look = folder.glob if names else folder.rglob
     mine = _mine(names)
-    journals = sorted(p for p in look(f"{JOURNAL_PREFIX}*.json") if p.is_file())
-    olds = sorted(p for p in look(".*.old") if mine(p) and p.is_file())
-    temps = sorted(p for p in look(".*.tmp") if mine(p) and p.is_file())
-    return journals, olds, temps
+    journals, olds, temps = [], [], []
+    # One walk for the three kinds: output/ may hold a thousand files (the packs), and this runs
+    # before every build.
+    for p in (folder.glob if names else folder.rglob)(".*"):
+        if p.name.startswith(JOURNAL_PREFIX) and p.name.endswith(".json"):
+            journals.append(p)
+        elif p.name.endswith(".old") and mine(p):
+            olds.append(p)
+        elif p.name.endswith(".tmp") and mine(p):
+            temps.append(p)
+    return tuple(sorted(p for p in found if p.is_file()) for found in (journals, olds, temps))
 
 
 def recover(folder: Path, names: tuple[str, ...] | None = None) -> list[str]:

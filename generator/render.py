@@ -31,7 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import formatting
 from .exceptions import TemplateError
-from .output import FIXED_ZIP_TIME
+from .output import FIXED_ZIP_TIME, deflated, write_part
 
 CACHE_VERSION = 5  # raise when _Prepared changes
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -322,6 +322,7 @@ class CompiledTemplate:
         # final newline: those go through it).
         self._core_props = {k: env.from_string(v) if re.search(r"[{\r\n]", v) else v for k, v in p.core_props.items()}
         self._lock = threading.Lock()  # one render at a time: the core properties are shared
+        self._packed: dict[str, bytes] | None = None  # the parts no render changes, compressed once
         document = p.parts["word/document.xml"]
         start, end = document.find(b"<w:body>"), document.rfind(b"</w:body>")
         self._splice = (document[:start], document[end + len(b"</w:body>"):]) if start > 0 and end > 0 else None
@@ -350,12 +351,11 @@ class CompiledTemplate:
     def _document_xml(self, tree) -> bytes:
         """document.xml with the rendered body, as docxtpl's map_tree + python-docx's save write it.
 
-        Moving the body into the document tree (what map_tree does) makes lxml reconcile the
-        namespaces of every element, which grows faster than the table: 2,000 units took 8 s.
         The body's only namespace declarations are the ones it was given from the document
-        root, which the move drops; splicing the serialized body without them into the
-        serialized document gives the same bytes (tests/test_render_equivalence.py) in
-        linear time. Should a template's body declare anything else, the move is done.
+        root, which map_tree's move drops; splicing the serialized body without them into the
+        serialized document gives the same bytes (tests/test_render_equivalence.py) with no
+        tree to move. Should a template's body declare anything else, the move is done, into
+        a fresh root (benchmarks/NOTES.md §2: moving a body back out is what cost seconds).
         """
         from docx.opc.oxml import serialize_part_xml
 
@@ -368,12 +368,14 @@ class CompiledTemplate:
             # would keep it as it is. Only the move is exact then.
             if b"xmlns" not in body[body.index(b">"):]:
                 return head + _BODY_START.sub(b"<w:body>", body, count=1) + tail
-        body = self._root.body  # render() holds the lock
-        self._root.replace(body, tree)
-        try:
-            return serialize_part_xml(self._root)
-        finally:
-            self._root.replace(tree, body)  # the compiled template stays as it was read
+        # A fresh document root each time, not the compiled one with its body put back after:
+        # putting the 2,000-row body back cost lxml 6.5 s of namespace bookkeeping, parsing the
+        # document part again 0.02 s.
+        from docx.oxml import parse_xml
+
+        root = parse_xml(self._parts["word/document.xml"])
+        root.replace(root.body, tree)
+        return serialize_part_xml(root)
 
     def render(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
         self.check_context(context)
@@ -411,12 +413,17 @@ class CompiledTemplate:
         self._core.created = self._core.modified = issued  # from the config, not the clock
         rendered[self._core_name] = serialize_part_xml(self._core_el)
 
+        if self._packed is None:
+            self._packed = {name: deflated(self._parts[name], 6) for name in self._names if name not in rendered}
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as z:
             for name in self._names:
                 info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
                 info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
-                z.writestr(info, rendered.get(name, self._parts[name]), compresslevel=6)
+                if name in rendered:
+                    write_part(z, info, rendered[name], 6)
+                else:
+                    write_part(z, info, self._parts[name], 6, self._packed.get(name))
         return out.getvalue()
 
 

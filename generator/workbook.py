@@ -10,7 +10,10 @@ cannot be changed by mistake, the rows to fill are unlocked.
 """
 from __future__ import annotations
 
+import copy
 import io
+import os
+import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -103,17 +106,56 @@ def _column_letter(i: int) -> str:
     return get_column_letter(i)
 
 
-def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
-    from openpyxl import load_workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        return _reduce(obj)
 
+
+def _reduce(obj):
+    """A row or column holder (openpyxl's DimensionHolder) pickles as the defaultdict it derives
+    from: its constructor then gets the default factory as the worksheet and loses the factory.
+    It is rebuilt from its own arguments instead; everything else pickles as openpyxl made it."""
+    from openpyxl.worksheet.dimensions import DimensionHolder
+
+    if type(obj) is DimensionHolder:
+        return (DimensionHolder, (obj.worksheet, obj.reference, obj.default_factory),
+                {"max_outline": obj.max_outline}, None, iter(obj.items()))
+    return NotImplemented
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: str, size: int, mtime_ns: int) -> bytes:
+    """The template as openpyxl reads it, pickled: parsing the .xlsx was a third of a pack's
+    list, and unpickling a fresh copy for each unit costs a tenth of that. Keyed on the file's
+    size and change time, so a template edited in Excel is read again."""
+    from openpyxl import load_workbook
+
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(load_workbook(path))
+    return buf.getvalue()
+
+
+def _open_template(template: Path):
     try:
-        wb = load_workbook(template)
+        st = os.stat(template)
+        return pickle.loads(_parsed(str(template), st.st_size, st.st_mtime_ns))
     except FileNotFoundError:
         raise TemplateError(f"không tìm thấy mẫu {template}. Lấy lại tệp mẫu từ thư mục templates/ của dự án.") from None
     except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
         raise TemplateError(f"mẫu {template} không mở được như một tệp Excel .xlsx: {err}") from None
+
+
+def _styled_like(cell, model) -> None:
+    # openpyxl files each style assignment through its registry (a hash of the whole style);
+    # the rows of a section all look alike, so the first cell is styled and the rest copy it.
+    cell._style = copy.copy(model._style)
+
+
+def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = _open_template(template)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -150,16 +192,29 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
         for j, title in enumerate(header(columns), 1):
             cell = ws.cell(row=row, column=j)
             put(cell, title)
-            cell.font, cell.border, cell.fill = bold, box, shade
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if j == 1:
+                cell.font, cell.border, cell.fill = bold, box, shade
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                head = cell
+            else:
+                _styled_like(cell, head)
             widths[j] = max(widths.get(j, 0), min(len(title) + 4, 45 if j > 1 else 6))
+        number = blank = None
         for i in range(1, n + 1):
-            ws.cell(row=row + i, column=1, value=i).border = box
-            ws.cell(row=row + i, column=1).font = font
+            cell = ws.cell(row=row + i, column=1, value=i)
+            if number is None:
+                cell.border, cell.font = box, font
+                number = cell
+            else:
+                _styled_like(cell, number)
             for j in range(2, len(columns) + 2):
                 cell = ws.cell(row=row + i, column=j)
-                cell.border, cell.font, cell.alignment = box, font, wrap
-                cell.protection = Protection(locked=False)
+                if blank is None:
+                    cell.border, cell.font, cell.alignment = box, font, wrap
+                    cell.protection = Protection(locked=False)
+                    blank = cell
+                else:
+                    _styled_like(cell, blank)
         for j, column in enumerate(columns, 2):
             values = choices.get(column["name"])
             if values and n:
@@ -176,9 +231,20 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
     ws.protection.formatColumns = ws.protection.formatRows = False  # widen a column, heighten a row
     wb.properties.created = wb.properties.modified = issued
     wb.properties.lastModifiedBy = wb.properties.creator = None
+    return fixed_bytes(_saved(wb), issued)
+
+
+def _saved(wb) -> bytes:
+    """wb.save, into a zip that only stores: fixed_bytes compresses the parts once, at its own
+    level; openpyxl's own save would compress each at level 6 first, for nothing."""
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
     buf = io.BytesIO()
-    wb.save(buf)
-    return fixed_bytes(buf.getvalue(), issued)
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
+    ExcelWriter(wb, archive).save()  # what openpyxl's save_workbook does, with this archive
+    return buf.getvalue()
 
 
 def fixed_bytes(data: bytes, issued) -> bytes:

@@ -64,7 +64,8 @@ class Case:
         printed = capsys.readouterr()
         assert "Traceback" not in printed.err + printed.out
         assert self.snapshot() == self.good, "the last good build was touched"
-        assert not [p for p in self.out.iterdir() if p.name.startswith(".")], "stray temporary file"
+        assert not [p for p in self.out.iterdir() if p.name.endswith((".tmp", ".old")) or p.name.startswith(".dang-ghi")], \
+            "stray temporary file"
         return printed.err
 
 

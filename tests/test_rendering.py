@@ -115,7 +115,7 @@ def test_build_with_pdf_writes_both_pdfs(tmp_path, capsys):
         assert (tmp_path / name).stat().st_size > 1000
         assert str(tmp_path / name) in printed
     assert (tmp_path / "ke_hoach.pdf").read_bytes().startswith(b"%PDF")
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".old")) or p.name.startswith(".dang-ghi")]
 
 
 def test_pdf_without_libreoffice_says_how_to_install_it_and_keeps_the_docx(tmp_path, capsys, monkeypatch):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import rendered as rendered_mod
 from .docmodel import DocxReadError, load
-from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, THONG_TIN, RuleResult, evaluate
+from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, THONG_TIN, NOT_ASKED, RuleResult, evaluate
 
 
 @dataclass
@@ -67,7 +67,7 @@ def _check(path: Path, render: bool, prepared=None) -> FileReport:
                     "không có LibreOffice/pdftotext: các quy tắc cần dựng trang không đánh giá được")
     if render:
         rendering, note = (None, prepared) if isinstance(prepared, str) else (prepared, "")
-    el, results = evaluate(doc, rendering)
+    el, results = evaluate(doc, rendering, None if render else NOT_ASKED)
     if rendering is not None and rendering.external:
         from ..findings import Finding
 

@@ -203,6 +203,8 @@ class Context:
     doc: Document
     el: Elements
     rendered: object | None = None  # rendered.Rendering, when LibreOffice ran
+    # Why there are no pages, in the clerk's words: asked not to lay them out, or no LibreOffice.
+    unrendered: str = "cần LibreOffice để dựng trang (không có trên máy này)"
 
 
 @dataclass
@@ -690,7 +692,7 @@ for _rid, _title in package.CHECKS.items():
 
 def _rendered(ctx):
     if ctx.rendered is None:
-        raise NotEvaluated("cần LibreOffice để dựng trang (không có trên máy này)")
+        raise NotEvaluated(ctx.unrendered)
     return ctx.rendered
 
 
@@ -731,9 +733,12 @@ def _runt(ctx):
 
 # -- running the rules -------------------------------------------------------------------------
 
-def evaluate(doc: Document, rendered=None) -> tuple[Elements, list[RuleResult]]:
+NOT_ASKED = "không dựng trang (đã chọn --no-render)"
+
+
+def evaluate(doc: Document, rendered=None, unrendered: str | None = None) -> tuple[Elements, list[RuleResult]]:
     el = find_elements(doc)
-    ctx = Context(doc, el, rendered)
+    ctx = Context(doc, el, rendered, *([unrendered] if unrendered else []))
     results = []
     for r in RULES:
         if el.doc_type in r.skip_types or (r.types is not None and el.doc_type not in r.types):
