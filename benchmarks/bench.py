@@ -9,6 +9,7 @@ Everything runs on the same machine in one go; the README names this script.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -22,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
 FLOOR = "import docxtpl, docx, yaml, jinja2"
+SHIPPED = ROOT / "tests" / "data" / "plan.yaml"  # the committed config; never the clerk's config/plan.yaml
+# The commit issue 25 measured «today» on: its packs, intake and render are what the new ones
+# are paired against, run from a git worktree of it.
+BASELINE = "880730c"
 
 
 # Python's default: modules are compiled to __pycache__ once. This workplace sets
@@ -39,7 +44,7 @@ def run_wall(cmd: list[str], env: dict | None = None) -> float:
 
 def cold(n: int, out: Path) -> dict:
     """Cold builds alternating with the import floor, so both see the same machine state."""
-    build_cmd = [PY, "build_docs.py", "--output", str(out)]
+    build_cmd = [PY, "build_docs.py", "--config", str(SHIPPED), "--output", str(out)]
     run_wall(build_cmd)  # fills the template cache, as the clerk's first run does
     builds, floors, firsts = [], [], []
     for _ in range(n):
@@ -55,13 +60,13 @@ def cold(n: int, out: Path) -> dict:
 
 def warm(n: int) -> dict:
     from generator.config import load_plan
-    from generator.main import DEFAULT_CONFIG, render_documents
+    from generator.main import render_documents
 
-    render_documents(load_plan(DEFAULT_CONFIG))
+    render_documents(load_plan(SHIPPED))
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        render_documents(load_plan(DEFAULT_CONFIG))
+        render_documents(load_plan(SHIPPED))
         times.append(time.perf_counter() - t)
     return {"median": statistics.median(times), "min": min(times)}
 
@@ -82,8 +87,14 @@ print(elapsed, peak_kb)
 """
 
 
-def config_with_units(count: int, target: Path) -> Path:
-    text = (ROOT / "config" / "plan.yaml").read_text(encoding="utf-8")
+def shipped_config(root: Path) -> Path:
+    """The config a tree ships: tests/data/plan.yaml, or config/plan.yaml as committed in an
+    older tree (a worktree of it: nobody's own file)."""
+    return root / "tests" / "data" / "plan.yaml" if (root / "tests" / "data" / "plan.yaml").is_file() else root / "config" / "plan.yaml"
+
+
+def config_with_units(count: int, target: Path, root: Path = ROOT) -> Path:
+    text = shipped_config(root).read_text(encoding="utf-8")
     head = text[: text.index("units:\n")]
     units = "".join(f"  - name: Công đoàn cơ sở số {i}\n    members: {(i * 7919) % 6000}\n" for i in range(1, count + 1))
     target.write_text(head + "units:\n" + units, encoding="utf-8")
@@ -118,19 +129,30 @@ def best_of(code: str, n: int = 3) -> dict:
     return {"seconds": best[0], "peak_mb": best[1]}
 
 
-def award_cycle(count: int, tmp: Path) -> dict:
+def award_cycle(count: int, tmp: Path, root: Path = ROOT) -> dict:
     """Packs for `count` units, then intake of their lists filled with 10 rows each (one
     collective and nine individuals: a config whose one tier gives nine)."""
+    config, lists = award_inputs(count, tmp, root)
+    packs = best_of(AWARD_CHILD.format(root=str(root), work=PACKS.format(config=str(config), out=str(tmp / "award"))))
+    intake = best_of(AWARD_CHILD.format(root=str(root), work=INTAKE.format(config=str(config), lists=str(lists),
+                                                                           out=str(tmp / "intake"))))
+    return {"units": count, "packs": packs, "intake": intake}
+
+
+def award_inputs(count: int, tmp: Path, root: Path = ROOT) -> tuple[Path, Path]:
+    """A config of `count` units and their lists, filled in the packs that tree makes."""
     import re
 
     from openpyxl import load_workbook
 
-    config = config_with_units(count, tmp / "plan_award.yaml")
+    tmp.mkdir(parents=True, exist_ok=True)
+    config = config_with_units(count, tmp / "plan_award.yaml", root)
     text = config.read_text(encoding="utf-8")
     text = re.sub(r"  individual_tiers:\n(    .*\n|      .*\n)+", "  individual_tiers:\n    - individuals: 9\n", text)
     config.write_text(text, encoding="utf-8")
     out = tmp / "award"
-    packs = best_of(AWARD_CHILD.format(root=str(ROOT), work=PACKS.format(config=str(config), out=str(out))))
+    subprocess.run([PY, "-c", AWARD_CHILD.format(root=str(root), work=PACKS.format(config=str(config), out=str(out)))],
+                   check=True, capture_output=True, cwd=root, env=BASE_ENV)
     lists = tmp / "lists"
     lists.mkdir()
     for folder in sorted((out / "ho_so").iterdir()):
@@ -153,9 +175,7 @@ def award_cycle(count: int, tmp: Path) -> dict:
             elif first is not None:
                 kind = None
         wb.save(lists / f"{folder.name}.xlsx")
-    intake = best_of(AWARD_CHILD.format(root=str(ROOT), work=INTAKE.format(config=str(config), lists=str(lists),
-                                                                           out=str(tmp / "intake"))))
-    return {"units": count, "packs": packs, "intake": intake}
+    return config, lists
 
 
 CERTIFICATES = """
@@ -188,7 +208,7 @@ def certificates(count: int) -> dict | None:
 
     if find_soffice() is None:
         return None
-    code = CERTIFICATES.format(root=str(ROOT), config=str(ROOT / "config" / "plan.yaml"), count=count)
+    code = CERTIFICATES.format(root=str(ROOT), config=str(SHIPPED), count=count)
     res = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT, env=BASE_ENV)
     docx, pdf, peak, office, zips = res.stdout.split()
     return {"count": count, "docx": float(docx), "pdf": float(pdf), "peak_mb": float(peak),
@@ -216,9 +236,9 @@ def pdfs(n: int, tmp: Path) -> dict | None:
 
     if find_soffice() is None:
         return None
-    from generator.main import DEFAULT_CONFIG, build
+    from generator.main import build
 
-    build(DEFAULT_CONFIG, tmp)
+    build(SHIPPED, tmp)
     from generator.documents import of_group
 
     docs = [tmp / kind.output for kind in of_group("plan")]  # every document the registry builds
@@ -279,6 +299,159 @@ def check_batch(n: int, tmp: Path) -> dict | None:
             "to_each": (to_each[0], statistics.median(to_each), to_each[-1])}
 
 
+def spread(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """min, median and max of the ratios a/b of runs made side by side."""
+    ratios = sorted(a / b for a, b in pairs)
+    return ratios[0], statistics.median(ratios), ratios[-1]
+
+
+def rebuilds(n: int, tmp: Path) -> dict:
+    """Whole `python build_docs.py` runs alternated with the import floor: with nothing changed
+    (nothing to render), and with a member count changed before every run (everything rendered);
+    `--help`, and what it imports."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    config, out = tmp / "plan.yaml", tmp / "out"
+    text = SHIPPED.read_text(encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
+    cmd = [PY, "build_docs.py", "--config", str(config), "--output", str(out)]
+    run_wall(cmd)  # the first build, and the template cache
+    unchanged, changed, helps = [], [], []
+    for i in range(n):
+        floor = run_wall([PY, "-c", FLOOR])
+        unchanged.append((run_wall(cmd), floor))
+        config.write_text(text.replace("members: 4.098", f"members: {4098 + i % 2 + 1:,}".replace(",", "."), 1),
+                          encoding="utf-8")
+        floor = run_wall([PY, "-c", FLOOR])
+        changed.append((run_wall(cmd), floor))
+        config.write_text(text, encoding="utf-8")
+        run_wall(cmd)  # back to the first set: the next unchanged run has nothing to do
+        floor = run_wall([PY, "-c", FLOOR])
+        helps.append((run_wall([PY, "build_docs.py", "--help"]), floor))
+    probe = ("import runpy, sys; sys.argv = ['build_docs.py', '--help']\ntry:\n    runpy.run_path('build_docs.py', "
+             "run_name='__main__')\nexcept SystemExit:\n    pass\nsys.stderr.write(' '.join(sorted(sys.modules)))")
+    loaded = subprocess.run([PY, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=BASE_ENV).stderr.split()
+    heavy = sorted({m.split(".")[0] for m in loaded} & {"jinja2", "lxml", "docx", "docxtpl", "openpyxl"})
+    return {"unchanged": spread(unchanged), "changed": spread(changed), "help": spread(helps),
+            "unchanged_s": statistics.median(a for a, _ in unchanged),
+            "changed_s": statistics.median(a for a, _ in changed), "floor_s": statistics.median(b for _, b in changed),
+            "help_imports": heavy}
+
+
+@contextlib.contextmanager
+def baseline_tree(tmp: Path):
+    """A worktree of BASELINE (None when git or the commit is not there)."""
+    target = tmp / "baseline"
+    made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), BASELINE],
+                          capture_output=True)
+    try:
+        yield target if made.returncode == 0 else None
+    finally:
+        if made.returncode == 0:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(target)], capture_output=True)
+
+
+PACKS_CPU = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from generator import main
+from generator.config import load_plan
+main.PARALLEL_FROM = 10 ** 9  # one process: its CPU time is the whole work
+plan = load_plan({config!r})
+t = time.process_time()
+main.render_documents(plan, Path({root!r}) / "templates", "packs")
+print(time.process_time() - t)
+"""
+
+
+def against_baseline(n: int, count: int, tmp: Path) -> dict | None:
+    """Packs' CPU and intake's time for `count` units, each tree with its own config, packs and
+    lists, run alternately with the baseline's."""
+    with baseline_tree(tmp) as base:
+        if base is None:
+            return None
+        trees = {"now": ROOT, "base": base}
+        inputs = {k: award_inputs(count, tmp / f"award-{k}", root) for k, root in trees.items()}
+        cpu = {k: [] for k in trees}
+        intake = {k: [] for k in trees}
+        for _ in range(n):
+            for k, root in trees.items():
+                config, lists = inputs[k]
+                res = subprocess.run([PY, "-c", PACKS_CPU.format(root=str(root), config=str(config))], check=True,
+                                     capture_output=True, text=True, cwd=root, env=BASE_ENV)
+                cpu[k].append(float(res.stdout.split()[-1]))
+                code = AWARD_CHILD.format(root=str(root), work=INTAKE.format(config=str(config), lists=str(lists),
+                                                                           out=str(tmp / f"intake-{k}")))
+                res = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True, cwd=root, env=BASE_ENV)
+                intake[k].append(float(res.stdout.split()[0]))
+    return {"units": count, "runs": n,
+            "packs_cpu": (statistics.median(cpu["now"]), statistics.median(cpu["base"])),
+            "packs_ratio": spread(list(zip(cpu["now"], cpu["base"]))),
+            "intake": (statistics.median(intake["now"]), statistics.median(intake["base"])),
+            "intake_ratio": spread(list(zip(intake["now"], intake["base"])))}
+
+
+FALLBACK = r"""
+import io, sys, time, zipfile
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from docxtpl import DocxTemplate
+from generator import main, render
+from generator.config import load_plan
+from generator.render import make_env
+plan = load_plan({config!r})
+_, jobs = main.plan_documents(plan)
+ctx = next(c for k, _, c in jobs if k.template == "phu_luc.docx")
+issued = main.issued_at(plan)
+folder = Path({folder!r})
+compiled = {{kind: render.compiled(folder / kind, "phu_luc.docx") for kind in ("splice", "fallback")}}
+for c in compiled.values():
+    c.render(ctx, issued)  # compiled and warm: what is paired is the render alone
+out = {{"splice": [], "fallback": [], "docxtpl": []}}
+for _ in range({n}):
+    for kind, c in compiled.items():
+        t = time.perf_counter()
+        c.render(ctx, issued)
+        out[kind].append(time.perf_counter() - t)
+    t = time.perf_counter()
+    tpl = DocxTemplate(str(folder / "splice" / "phu_luc.docx"))
+    tpl.render(ctx, jinja_env=make_env())
+    tpl.save(io.BytesIO())
+    out["docxtpl"].append(time.perf_counter() - t)
+print(out)
+"""
+
+
+def fallback_path(n: int, count: int, tmp: Path) -> dict:
+    """The annex of `count` units rendered by the splice (the shipped template) and by the
+    fallback (the same template with one paragraph re-binding a prefix below <w:body>, as Word
+    and LibreOffice sometimes save it), alternated in one process; plain docxtpl beside them."""
+    import ast
+    import shutil
+    import zipfile
+
+    folder = tmp / "fallback"
+    (folder / "splice").mkdir(parents=True)
+    (folder / "fallback").mkdir()
+    shutil.copy(ROOT / "templates" / "phu_luc.docx", folder / "splice" / "phu_luc.docx")
+    with zipfile.ZipFile(ROOT / "templates" / "phu_luc.docx") as src:
+        parts = [(i, src.read(i)) for i in src.infolist()]
+    w14 = b"http://schemas.microsoft.com/office/word/2010/wordml"
+    with zipfile.ZipFile(folder / "fallback" / "phu_luc.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        for info, body in parts:
+            if info.filename == "word/document.xml":
+                assert body.count(b"<w:body><w:p") == 1
+                body = body.replace(b"<w:body><w:p", b'<w:body><w:p xmlns:wp14="' + w14 + b'"', 1)
+            z.writestr(info, body)
+    config = config_with_units(count, tmp / f"plan_fallback_{count}.yaml")
+    res = subprocess.run([PY, "-c", FALLBACK.format(root=str(ROOT), config=str(config), folder=str(folder), n=n)],
+                         check=True, capture_output=True, text=True, cwd=ROOT, env=BASE_ENV)
+    times = ast.literal_eval(res.stdout.strip().splitlines()[-1])
+    return {"units": count, "runs": n, "splice": statistics.median(times["splice"]),
+            "fallback": statistics.median(times["fallback"]), "docxtpl": statistics.median(times["docxtpl"]),
+            "ratio": spread(list(zip(times["fallback"], times["splice"])))}
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -305,6 +478,9 @@ def main() -> None:
         award = award_cycle(5 if args.quick else 200, tmp)
         cert = certificates(20 if args.quick else 2000)
         batch = check_batch(1 if args.quick else 7, tmp)
+        again = rebuilds(2 if args.quick else 9, tmp / "rebuilds")
+        paired = against_baseline(1 if args.quick else 5, 5 if args.quick else 200, tmp / "baseline-pairs")
+        fb = fallback_path(1 if args.quick else 5, 50 if args.quick else 2000, tmp)
     lines = [
         "# Benchmarks",
         "",
@@ -354,6 +530,31 @@ def main() -> None:
         lo, mid, hi = batch["to_each"]
         lines.append(f"| the same, against one LibreOffice start per file (the checker before) | {mid:.2f}× of "
                      f"{batch['each']:.2f} s (min–max {lo:.2f}–{hi:.2f}×) | |")
+    lo, mid, hi = again["unchanged"]
+    lines.append(f"| rebuild with nothing changed (nothing rendered), alternated with the floor | "
+                 f"{again['unchanged_s'] * 1000:.0f} ms = {mid:.2f}× the floor (min–max {lo:.2f}–{hi:.2f}×) | ≤ 0.6× |")
+    lo, mid, hi = again["changed"]
+    lines.append(f"| cold build with a member count changed before each run | {again['changed_s'] * 1000:.0f} ms = "
+                 f"{mid:.2f}× the floor ({again['floor_s'] * 1000:.0f} ms; min–max {lo:.2f}–{hi:.2f}×) | ≤ 1.3× |")
+    lo, mid, hi = again["help"]
+    lines.append(f"| `--help` | {mid:.2f}× the floor (min–max {lo:.2f}–{hi:.2f}×); imports "
+                 f"{', '.join(again['help_imports']) or 'none of jinja2, lxml, docx, docxtpl, openpyxl'} | no jinja2, lxml, docx |")
+    if paired:
+        lo, mid, hi = paired["packs_ratio"]
+        now, base = paired["packs_cpu"]
+        lines.append(f"| packs for {paired['units']} units, CPU in one process, against {BASELINE} (issue 25's «today»), "
+                     f"{paired['runs']} pairs | {now:.2f} s against {base:.2f} s = {mid:.2f}× (min–max {lo:.2f}–{hi:.2f}×) "
+                     f"| ≤ 0.6× |")
+        lo, mid, hi = paired["intake_ratio"]
+        now, base = paired["intake"]
+        lines.append(f"| intake of {paired['units']} lists, against {BASELINE}, {paired['runs']} pairs | {now:.2f} s against "
+                     f"{base:.2f} s = {mid:.2f}× (min–max {lo:.2f}–{hi:.2f}×) | ≤ 0.8× |")
+    elif not args.quick:
+        lines.append(f"| packs and intake against {BASELINE} | not measured: no git worktree of {BASELINE} | |")
+    lo, mid, hi = fb["ratio"]
+    lines.append(f"| fallback render path (a prefix re-bound below `<w:body>`), annex of {fb['units']:,} units, "
+                 f"{fb['runs']} pairs | {fb['fallback']:.2f} s against {fb['splice']:.2f} s for the splice = {mid:.2f}× "
+                 f"(min–max {lo:.2f}–{hi:.2f}×); plain docxtpl {fb['docxtpl']:.2f} s | ≤ 1.5× |")
     report = "\n".join(lines) + "\n"
     notes = ROOT / "benchmarks" / "NOTES.md"
     if not args.quick and notes.is_file():

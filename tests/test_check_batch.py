@@ -7,6 +7,7 @@ import shutil
 
 from generator import pdf
 from generator.checker.report import as_json, check_file, run_check
+from generator.checker.rules import KHONG_DANH_GIA, NOT_ASKED
 
 from .rendering import require_libreoffice
 
@@ -47,3 +48,11 @@ def test_a_batch_libreoffice_cannot_lay_out_is_judged_without_its_pages_not_stop
     said = capsys.readouterr().out
     assert said.count("Ghi chú: không dựng được trang: LibreOffice không xuất xong PDF") == 2
     assert said.count("Tóm tắt: 0 lỗi") == 2
+
+
+def test_no_render_says_the_pages_were_not_asked_for_not_that_libreoffice_is_missing(built, capsys):
+    _, out = built
+    run_check([out / "ke_hoach.docx"], "json", render=False)
+    reasons = {f["message"] for f in json.loads(capsys.readouterr().out)["findings"]
+               if f["status"] == KHONG_DANH_GIA and f["rule"] in ("khoi_ky_mot_trang", "dong_mot_chu")}
+    assert reasons == {NOT_ASKED}

@@ -50,3 +50,44 @@ def test_compiled_renderer_matches_docxtpl_on_a_longer_annex_with_special_charac
     _, fast = render_documents(plan)
     for name in TEMPLATES:
         assert fast[name] == reference_render(name, ctx, issued_at(plan)), name
+
+
+def _filled_the_plain_way(template, ctx, issued) -> bytes:
+    """workbook.fill as it was: the template parsed from the file, every cell styled on its
+    own, openpyxl's own save (level 6), then fixed_bytes."""
+    from openpyxl import load_workbook
+
+    from generator import workbook
+
+    real_open, real_styled, real_saved = workbook._open_template, workbook._styled_like, workbook._saved
+
+    def styled_alone(cell, model):
+        from copy import copy
+
+        cell.font, cell.border, cell.fill = copy(model.font), copy(model.border), copy(model.fill)
+        cell.alignment, cell.protection = copy(model.alignment), copy(model.protection)
+
+    def saved_plainly(wb):
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    workbook._open_template, workbook._styled_like = (lambda path: load_workbook(path)), styled_alone
+    workbook._saved = saved_plainly
+    try:
+        return workbook.fill(template, ctx, issued)
+    finally:
+        workbook._open_template, workbook._styled_like, workbook._saved = real_open, real_styled, real_saved
+
+
+def test_every_units_list_from_the_kept_template_is_the_list_openpyxl_makes_from_the_file():
+    from generator import documents
+
+    plan = load_plan(SHIPPED_CONFIG)
+    allocation = quotas.allocate(plan)
+    kind = next(k for k in documents.KINDS if k.template.endswith(".xlsx"))
+    _, packs = render_documents(plan, TEMPLATES_DIR, "packs")
+    outputs = documents.outputs(kind, plan, allocation)
+    assert len(outputs) == len(allocation.rows) + 1
+    for path, ctx in outputs:
+        assert packs[path] == _filled_the_plain_way(TEMPLATES_DIR / kind.template, ctx, issued_at(plan)), path

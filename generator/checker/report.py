@@ -42,13 +42,13 @@ def unreadable(path: Path, why: str) -> FileReport:
     return FileReport(path, UNREADABLE, [RuleResult("doc_tep", "Đọc được tệp .docx", KHONG_DAT, [finding])])
 
 
-def check_file(path: Path, render: bool = True, rendering=None) -> FileReport:
+def check_file(path: Path, render: bool = True, rendering=None, loaded=None) -> FileReport:
     """Every rule on one file. A file that is not a sound .docx (broken zip, encrypted part, a
     value where Word's XML wants a number, no body) gives the finding «không đọc được …».
     `rendering`: its pages laid out already (a batch's one LibreOffice start), or the reason
-    they could not be."""
+    they could not be. `loaded`: what `read(path)` gave, when it was read already."""
     try:
-        return _check(path, render, rendering)
+        return _check(path, render, rendering, loaded)
     except DocxReadError as err:
         return unreadable(path, str(err))
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
@@ -59,8 +59,19 @@ def check_file(path: Path, render: bool = True, rendering=None) -> FileReport:
                                 f"{': ' + detail if detail else ''}); mở bằng Word rồi lưu lại, rồi kiểm tra lại.")
 
 
-def _check(path: Path, render: bool, prepared=None) -> FileReport:
-    doc = load(path)
+def read(path: Path):
+    """The file as the rules read it, or the error reading it gave (raised again by check_file,
+    which turns it into the file's finding)."""
+    try:
+        return load(path)
+    except Exception as err:  # noqa: BLE001 - kept for check_file, which says what it means
+        return err
+
+
+def _check(path: Path, render: bool, prepared=None, loaded=None) -> FileReport:
+    doc = load(path) if loaded is None else loaded
+    if isinstance(doc, Exception):
+        raise doc
     rendering, note = None, ""
     if render and prepared is None:
         prepared = (rendered_mod.render_many([path])[path] if rendered_mod.available() else
@@ -122,15 +133,23 @@ def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
 
     from .. import progress
 
+    from concurrent.futures import ThreadPoolExecutor
+
     laid_out: dict = {}
-    if render and len(paths) > 1 and rendered_mod.available():
-        # One LibreOffice start for the batch: starting it once per file cost 4.4× as much for six.
-        progress.report(f"Đang dựng trang của {len(paths)} tệp (LibreOffice, một lần cho tất cả)")
-        laid_out = rendered_mod.render_many(list(paths))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pages = None
+        if render and len(paths) > 1 and rendered_mod.available():
+            # One LibreOffice start for the batch: starting it once per file cost 4.4× as much
+            # for six. While it lays the pages out (another process), the files are read here.
+            progress.report(f"Đang dựng trang của {len(paths)} tệp (LibreOffice, một lần cho tất cả)")
+            pages = pool.submit(rendered_mod.render_many, list(paths))
+        loaded = {path: read(path) for path in paths}
+        if pages is not None:
+            laid_out = pages.result()
     reports = []
     for n, path in enumerate(paths, 1):
         if len(paths) > 1:
             progress.report("Đang kiểm tra", n, len(paths))
-        reports.append(check_file(path, render, laid_out.get(path)))
+        reports.append(check_file(path, render, laid_out.get(path), loaded[path]))
     print(as_json(reports) if fmt == "json" else as_text(reports))
     return 1 if any(rep.errors for rep in reports) else 0
