@@ -57,3 +57,16 @@ def browser():
             "--disable-component-update", "--disable-sync"])
         yield b
         b.close()
+
+
+# What a step on the page waits for is the server's answer, however long the machine takes (a
+# build makes previews through LibreOffice): a fixed few seconds failed on a loaded machine.
+# The bound is only there so a hung server fails the test instead of the whole run.
+STEP_ANSWER_MS = 600_000
+
+
+def click_and_wait(page, selector: str, api: str) -> None:
+    """Click the step's button and return once the page has the answer of its POST to `api`."""
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.split("?")[0].endswith(api),
+                              timeout=STEP_ANSWER_MS):
+        page.click(selector)

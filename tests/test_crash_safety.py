@@ -87,6 +87,7 @@ def test_sigkill_at_random_points_of_a_save_loop_never_loses_the_config(tmp_path
         url = f"http://127.0.0.1:{port}/"
         token, version = _page_keys(_request(url)[1].decode())
         stop = threading.Event()
+        saved = threading.Semaphore(0)  # one release per save of this run
 
         def save_loop():
             nonlocal saves, version
@@ -101,11 +102,16 @@ def test_sigkill_at_random_points_of_a_save_loop_never_loses_the_config(tmp_path
                 if status == 200:
                     saves += 1
                     version = json.loads(body)["version"]
+                    saved.release()
                 elif status == 409:
                     version = json.loads(body)["version"]
         worker = threading.Thread(target=save_loop)
         worker.start()
-        time.sleep(rng.uniform(0.05, 0.6))
+        # Killed after a few saves (counted, not timed: on a loaded machine a save may take a
+        # second), at a random moment of the next one.
+        for _ in range(rng.randint(2, 4)):
+            assert saved.acquire(timeout=120), f"run {run}: the page stopped saving"
+        time.sleep(rng.uniform(0, 0.05))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         stop.set()

@@ -12,7 +12,7 @@ import pytest
 from generator.config import load_plan
 from generator.web.app import create_app
 
-from .conftest import ROOT, SHIPPED_CONFIG
+from .conftest import ROOT, SHIPPED_CONFIG, click_and_wait
 from .docx_read import open_doc, table_rows
 
 
@@ -129,7 +129,7 @@ def test_build_and_download_both_documents(page, site, tmp_path):
     _, _, out = site
     row(page, 4).locator(".members").fill("2001")
     expect_text(row(page, 4).locator(".individuals"), "2")
-    page.click("#build")
+    click_and_wait(page, "#build", "/api/build")
     expect_text(page.locator("#status"), "Đã tạo văn bản.")
     for name in ("ke_hoach.docx", "phu_luc.docx"):
         with page.expect_download() as info:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from generator.cli import main as cli_main
 
-from .conftest import ROOT
+from .conftest import ROOT, click_and_wait
 from .rendering import require_libreoffice
 from .test_award_decision import LISTS
 from .test_web import expect_text
@@ -39,8 +39,8 @@ def test_the_decision_is_refused_while_a_unit_has_not_sent_its_list(browser, ser
     page = open_page(browser, server.url + "quyet-dinh")
     expect_text(page.locator("#awards tbody tr.unit").nth(3).locator("td.status"), "chưa nộp")
     expect(page.locator("#certificates")).to_be_disabled()
-    page.click("#decision")
-    expect(page.locator("#status")).to_contain_text("LĐLĐ huyện Đình Lập: chưa nộp", timeout=20000)
+    click_and_wait(page, "#decision", "/api/decision/build")
+    expect(page.locator("#status")).to_contain_text("LĐLĐ huyện Đình Lập: chưa nộp")
     expect(page.locator("#status")).to_have_class("error")
     assert not (server.out / "quyet_dinh").exists()
 
@@ -52,12 +52,12 @@ def test_building_the_decision_and_the_certificates_shows_their_first_pages(brow
     assert page.locator("#awards tbody tr.unit").count() == 15
     expect_text(page.locator("#sum-c"), "14")
     expect_text(page.locator("#sum-i"), "33")
-    page.click("#decision")
-    expect(page.locator("#status")).to_have_text("Đã lập Quyết định: 14 tập thể và 33 cá nhân.", timeout=60000)
+    click_and_wait(page, "#decision", "/api/decision/build")
+    expect(page.locator("#status")).to_have_text("Đã lập Quyết định: 14 tập thể và 33 cá nhân.")
     expect_text(page.locator("#awards tbody tr.unit").nth(0).locator("td").nth(5), "1 tập thể, 3 cá nhân")
     expect(page.locator("#previews figcaption")).to_have_count(3)
-    page.click("#certificates")
-    expect(page.locator("#status")).to_contain_text("Đã in 47 Bằng khen", timeout=120000)
+    click_and_wait(page, "#certificates", "/api/certificates/build")
+    expect(page.locator("#status")).to_contain_text("Đã in 47 Bằng khen")
     expect(page.locator("#previews figcaption")).to_have_text(
         ["Tờ trình của Ban", "Quyết định", "Danh sách kèm theo", "Bằng khen đầu tiên"])
     for img in page.locator("#previews img").all():  # every preview loaded, not a broken image

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from generator.cli import main as cli_main
 
-from .conftest import ROOT, SHIPPED_CONFIG
+from .conftest import ROOT, SHIPPED_CONFIG, click_and_wait
 from .test_award_intake import collective, fill, person, sections
 from .test_web import expect_text
 from .test_web_safety import Server, _client, open_page
@@ -91,7 +91,7 @@ def test_a_file_can_be_dropped_and_the_packs_built(browser, server, packs, tmp_p
     expect_text(page.locator("#status"), "Đã bỏ tệp 04-Dinh Lap.xlsx.")
     expect_text(status(page, 4), "đủ")  # what was accepted stays until a good file replaces it
     assert page.locator("#inbox li").count() == 0
-    page.click("#packs")
+    click_and_wait(page, "#packs", "/api/intake/packs")
     expect_text(page.locator("#status"), "Đã tạo 60 tệp hồ sơ mẫu cho 15 đơn vị (tải ho_so.zip).")
     with page.expect_download() as info:
         page.click("#intake-downloads a:text-is('ho_so.zip')")
