@@ -13,6 +13,7 @@ unit's rows alone. Everything is written all or nothing.
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -21,7 +22,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import quotas, sheets
+from . import pool, quotas, sheets
 from .config import normal_name
 from .context import units_of
 from .model import Plan
@@ -243,6 +244,15 @@ def read_bounded(path: Path) -> bytes:
         return fh.read(MAX_FILE + 1)
 
 
+# From this many lists on they are read in a process pool; fewer cost more to spread than to read.
+PARALLEL_FROM = 40
+
+
+def _parse_file(item: tuple[str, Path], plan: Plan) -> Parsed:
+    shown, path = item
+    return parse(shown, read_bounded(path), plan)
+
+
 def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     """Check every list in `folder` and write the consolidated list, the error list and the
     accepted rows to `out_dir`, all or nothing."""
@@ -278,9 +288,11 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     files = [] if folder is None else list_files(folder)[0]
     parsed: list[tuple[Parsed, dict | None]] = []
     problems: list[Problem] = []
-    for path in files:
-        shown = path.relative_to(folder).as_posix()
-        p = parse(shown, read_bounded(path), plan)
+    shown_names = [path.relative_to(folder).as_posix() for path in files]
+    # Opening a workbook is two thirds of intake: many lists are read over the machine's cores.
+    read = pool.spread(functools.partial(_parse_file, plan=plan), list(zip(shown_names, files)), PARALLEL_FROM,
+                       "Đang đọc danh sách")
+    for path, shown, p in zip(files, shown_names, read):
         unit = by_key.get(normal_name(p.unit)) if p.unit else None
         if unit is None and not p.unit:
             for guess in (path.stem, path.parent.name):  # the file's or its folder's name, as packs name them

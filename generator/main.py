@@ -75,40 +75,19 @@ def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str
 PARALLEL_FROM = 40
 
 
-# The pool's start method; None is the platform's own (fork on Linux, spawn on Windows). The
-# tests set "spawn" to build as Windows does.
-START_METHOD: str | None = None
-
-
 def _render_all(work: list[tuple], issued: dt.datetime) -> dict[str, bytes]:
-    """Every document, in order. Many (the packs: four per unit) are spread over the machine's
-    cores in small chunks, so progress can be said as they come back; each render is a pure
-    function of its template and context, so the bytes do not depend on how the work was split."""
-    import os
+    """Every document, in order; many (the packs: four per unit) over the machine's cores."""
+    import functools
 
-    from . import progress
+    from . import pool
 
-    cores = min(os.cpu_count() or 1, 8)
-    if len(work) < PARALLEL_FROM or cores < 2:
-        return {path: _render(template, ctx, issued, finish) for template, path, ctx, finish in work}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    size = max(4, len(work) // (cores * 8))
-    chunks = [work[i:i + size] for i in range(0, len(work), size)]
-    context = multiprocessing.get_context(START_METHOD) if START_METHOD else None
-    done: dict[str, bytes] = {}
-    with ProcessPoolExecutor(max_workers=cores, mp_context=context) as pool:
-        jobs = [pool.submit(_render_chunk, chunk, issued) for chunk in chunks]
-        progress.report("Đang dựng văn bản", 0, len(work))
-        for job in as_completed(jobs):
-            done.update(job.result())
-            progress.report("Đang dựng văn bản", len(done), len(work))
-    return {path: done[path] for _, path, _, _ in work}
+    rendered = pool.spread(functools.partial(_render_job, issued=issued), work, PARALLEL_FROM, "Đang dựng văn bản")
+    return {path: data for (_, path, _, _), data in zip(work, rendered)}
 
 
-def _render_chunk(work: list[tuple], issued: dt.datetime) -> list[tuple[str, bytes]]:
-    return [(path, _render(template, ctx, issued, finish)) for template, path, ctx, finish in work]
+def _render_job(job: tuple, issued: dt.datetime) -> bytes:
+    template, _, ctx, finish = job
+    return _render(template, ctx, issued, finish)
 
 
 def _render(template: Path, ctx: dict, issued: dt.datetime, finish=None) -> bytes:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import intake, main, output, pdf, progress
+from generator import intake, main, output, pdf, pool, progress
 from generator.cli import main as cli_main
 from generator.config import load_plan
 from generator.exceptions import OutputError
@@ -211,10 +211,28 @@ def test_packs_made_with_the_spawn_start_method_are_byte_identical(tmp_path, mon
     monkeypatch.setattr(main, "PARALLEL_FROM", 10**9)
     _, serial = main.render_documents(plan, main.TEMPLATES_DIR, "packs")
     monkeypatch.setattr(main, "PARALLEL_FROM", 40)
-    monkeypatch.setattr(main, "START_METHOD", "spawn")
+    monkeypatch.setattr(pool, "START_METHOD", "spawn")
     assert len(serial) >= 40  # the pool is really used
     _, spawned = main.render_documents(plan, main.TEMPLATES_DIR, "packs")
     assert list(spawned) == list(serial) and spawned == serial
+
+
+def test_lists_read_over_the_cores_say_exactly_what_one_process_says(tmp_path, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    plan = load_plan(SHIPPED_CONFIG)
+    lists = tmp_path / "lists"
+    shutil.copytree(ROOT / "tests" / "data" / "danh_sach_don_vi", lists)
+    (lists / "hong.xlsx").write_bytes(b"not a workbook")  # a file's own problem comes back from a worker
+    shutil.copy(next(lists.glob("04-*.xlsx")), lists / "04-ban-sao.xlsx")  # two lists of one unit
+    monkeypatch.setattr(intake, "PARALLEL_FROM", 10**9)
+    serial = intake.evaluate(plan, lists, {})
+    monkeypatch.setattr(intake, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pool, "START_METHOD", "spawn")
+    assert len(list(lists.iterdir())) >= 4 * 2  # several chunks
+    spread = intake.evaluate(plan, lists, {})
+    assert spread == serial
+    assert any("hong.xlsx" == p.file for p in serial[1]) and any("hai tệp" in p.message for p in serial[1])
 
 
 # -- spreadsheets as offices have them ------------------------------------------------------------
