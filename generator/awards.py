@@ -12,11 +12,11 @@ from typing import NamedTuple
 
 from . import intake, quotas
 from .context import units_of
-from .exceptions import GeneratorError
+from .exceptions import StepError
 from .model import Plan
 
 
-class AwardsError(GeneratorError):
+class AwardsError(StepError):
     """The awardees cannot make a decision: intake is incomplete, or a row lacks what it needs."""
 
 
@@ -59,10 +59,11 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
         lines = "\n".join(f"  - {_why(r)}" for r in table if r["status"] != intake.DU)
         over = [r for r in table if r["status"] == intake.VUOT]
         raise AwardsError(f"tiếp nhận hồ sơ chưa xong, còn {len(problems)} đơn vị chưa «đủ»:\n{lines}\n"
-                          "Chạy lại --intake khi các đơn vị gửi đủ danh sách, hoặc thêm --allow-incomplete để lập "
-                          "Quyết định với các đơn vị đã đủ (các đơn vị trên sẽ không có trong danh sách)."
+                          "Khi các đơn vị gửi đủ danh sách: {intake}.\n"
+                          "Hoặc lập Quyết định với các đơn vị đã đủ (các đơn vị trên sẽ không có trong danh sách): "
+                          "{allow}."
                           + ("\nĐơn vị «vượt» không bao giờ được đưa vào Quyết định: đơn vị gửi lại danh sách đúng số "
-                             "lượng được phân bổ (hoặc sửa lại số đoàn viên nếu đã sửa nhầm), rồi chạy lại --intake."
+                             "lượng được phân bổ (hoặc sửa lại số đoàn viên nếu đã sửa nhầm), rồi {intake}."
                              if over else ""))
     d = plan.decision
     roles = {"tap_the": d.collective_columns, "ca_nhan": d.individual_columns}
@@ -79,12 +80,11 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
                 get = {role: " ".join(str(values.get(col) or "").split()) for role, col in roles[kind].items()}
                 if not get.get("name"):
                     raise AwardsError(f"{row['name']}: {label} thứ {i} trong danh sách đã tiếp nhận chưa có tên "
-                                      f"(cột «{roles[kind]['name']}»); sửa danh sách của đơn vị rồi chạy lại --intake.")
+                                      f"(cột «{roles[kind]['name']}»); sửa danh sách của đơn vị rồi {{intake}}.")
                 out[kind].append(Awardee(kind, row["stt"], row["name"], get["name"], get.get("gender", ""),
                                          get.get("position", ""), get.get("unit", ""), dict(values)))
     if not out["tap_the"] and not out["ca_nhan"]:
-        raise AwardsError("chưa có tập thể, cá nhân nào được tiếp nhận; chạy --intake với danh sách các đơn vị gửi về "
-                          "trước khi lập Quyết định.")
+        raise AwardsError("chưa có tập thể, cá nhân nào được tiếp nhận; trước khi lập Quyết định: {intake_first}.")
     return Awards(tuple(out["tap_the"]), tuple(out["ca_nhan"]), left_out, partial)
 
 
@@ -105,8 +105,7 @@ def load(plan: Plan, out_dir: Path, allow_incomplete: bool = False) -> Awards:
     """What intake accepted and wrote to out_dir, checked as the decision needs it."""
     _require(plan)
     if not (out_dir / intake.STATE).is_file():
-        raise AwardsError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.STATE}); chạy "
-                          "python build_docs.py --intake THƯ_MỤC_DANH_SÁCH trước.")
+        raise AwardsError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.STATE}); trước hết: {{intake_first}}.")
     state = intake.load_state(out_dir)
     table, _, accepted, _ = intake.evaluate(plan, None, state)  # judged against the config as it is now
     return from_accepted(plan, accepted, table, allow_incomplete)
@@ -124,8 +123,8 @@ def within_quotas(plan: Plan, awards: Awards) -> None:
                         + (intake.either(u["collectives"]) if u["provincial"] else
                            f"{u['collectives']:02d} tập thể, {u['individuals']:02d} cá nhân"))
     if over:
-        raise AwardsError("số lượng phân bổ đã đổi sau khi lập Quyết định:\n" + "\n".join(over) + "\nChạy lại "
-                          "--intake và --decision để lập Quyết định theo số lượng hiện nay, rồi in Bằng khen.")
+        raise AwardsError("số lượng phân bổ đã đổi sau khi lập Quyết định:\n" + "\n".join(over) + "\nĐể lập Quyết định "
+                          "theo số lượng hiện nay: {redo}; rồi in Bằng khen.")
 
 
 def sample(plan: Plan) -> Awards:
@@ -159,14 +158,14 @@ def read_dump(plan: Plan, path: Path) -> Awards:
         data = json.loads(path.read_text(encoding="utf-8"))
         parts = {k: [Awardee(**{f: row[f] for f in Awardee._fields}) for row in data[k]] for k in ("tap_the", "ca_nhan")}
     except FileNotFoundError:
-        raise AwardsError(f"chưa có Quyết định khen thưởng ({path}); chạy python build_docs.py --decision trước: "
-                          "Bằng khen in đúng danh sách kèm theo Quyết định.") from None
+        raise AwardsError(f"chưa có Quyết định khen thưởng ({path}); Bằng khen in đúng danh sách kèm theo Quyết "
+                          "định: trước hết {decision}.") from None
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise AwardsError(f"không đọc được danh sách của Quyết định ({path}): {err}; chạy lại --decision.") from None
+        raise AwardsError(f"không đọc được danh sách của Quyết định ({path}): {err}; {{decision_again}}.") from None
     for kind, label in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
         for i, a in enumerate(parts[kind], 1):
             if not str(a.name or "").strip():
-                raise AwardsError(f"{path}: {label} thứ {i} ({a.unit}) không có tên; sửa danh sách rồi chạy lại "
-                                  "--decision trước khi in Bằng khen.")
+                raise AwardsError(f"{path}: {label} thứ {i} ({a.unit}) không có tên; sửa danh sách rồi "
+                                  "{decision_again} trước khi in Bằng khen.")
     return Awards(tuple(parts["tap_the"]), tuple(parts["ca_nhan"]),
                   tuple(tuple(m) for m in data.get("missing", [])), tuple(tuple(m) for m in data.get("partial", [])))

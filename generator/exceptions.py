@@ -8,6 +8,45 @@ from typing import NamedTuple
 class GeneratorError(Exception):
     """Base class: `str(err)` is a complete message in Vietnamese for the clerk."""
 
+    def on_page(self) -> str:
+        """The message as the browser page shows it (the page has buttons, not commands)."""
+        return str(self)
+
+
+class StepError(GeneratorError):
+    """A step that cannot be done yet, with what to do named once for each door: the message
+    holds «{key}» where the action goes, and ACTIONS gives the command line's words and the
+    page's (the control to use) for each key."""
+
+    ACTIONS: dict[str, tuple[str, str]] = {
+        "intake_first": ("chạy python build_docs.py --intake THƯ_MỤC_DANH_SÁCH",
+                         "tải danh sách các đơn vị lên ở trang «Tiếp nhận hồ sơ»"),
+        "intake": ("chạy lại python build_docs.py --intake THƯ_MỤC_DANH_SÁCH",
+                   "tải lại danh sách ở trang «Tiếp nhận hồ sơ»"),
+        "allow": ("thêm --allow-incomplete",
+                  "đánh dấu «Lập cả khi còn đơn vị chưa đủ hồ sơ» rồi bấm lại «Lập Quyết định»"),
+        "decision": ("chạy python build_docs.py --decision", "bấm «Lập Quyết định»"),
+        "decision_again": ("chạy lại python build_docs.py --decision", "bấm lại «Lập Quyết định»"),
+        "redo": ("chạy lại --intake rồi --decision",
+                 "tải lại danh sách ở trang «Tiếp nhận hồ sơ» rồi bấm «Lập Quyết định»"),
+    }
+
+    def __init__(self, template: str):
+        super().__init__(template)
+        self.template = template
+
+    def _said(self, door: int) -> str:
+        text = self.template
+        for key, words in self.ACTIONS.items():
+            text = text.replace("{" + key + "}", words[door])
+        return text
+
+    def __str__(self) -> str:
+        return self._said(0)
+
+    def on_page(self) -> str:
+        return self._said(1)
+
 
 class Problem(NamedTuple):
     """One mistake in the config, located so the clerk can find it."""

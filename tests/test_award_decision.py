@@ -196,7 +196,7 @@ def test_without_intake_the_decision_says_to_run_it_first(tmp_path, capsys):
 
 def test_certificates_need_the_decision_first(tmp_path, capsys):
     assert run("--output", str(tmp_path), "--certificates") == 2
-    assert "chạy python build_docs.py --decision trước" in capsys.readouterr().err
+    assert "trước hết chạy python build_docs.py --decision" in capsys.readouterr().err
 
 
 # -- bad input leaves the last good documents in place ---------------------------------------------
@@ -390,3 +390,14 @@ def test_a_unit_short_of_its_quota_is_listed_with_what_it_sent_and_named(tmp_pat
     text = " ".join(p.text for p in docx.Document(str(out / "quyet_dinh" / "to_trinh_ban.docx")).paragraphs)
     assert "Các đơn vị đề nghị ít hơn số lượng được phân bổ: LĐLĐ Thành phố." in text
     assert "chưa đưa vào danh sách" not in text
+
+
+def test_every_refusal_names_the_command_on_the_command_line_and_the_control_on_the_page():
+    from generator.exceptions import StepError
+
+    for key in StepError.ACTIONS:
+        err = awards.AwardsError("việc này chưa làm được: {" + key + "}.")
+        cli_words, page_words = StepError.ACTIONS[key]
+        assert str(err) == f"việc này chưa làm được: {cli_words}." and "--" in cli_words
+        assert err.on_page() == f"việc này chưa làm được: {page_words}." and "--" not in page_words
+        assert "«" in page_words  # a button, a checkbox or a page, by the name the page shows

@@ -42,6 +42,10 @@ def test_the_decision_is_refused_while_a_unit_has_not_sent_its_list(browser, ser
     click_and_wait(page, "#decision", "/api/decision/build")
     expect(page.locator("#status")).to_contain_text("LĐLĐ huyện Đình Lập: chưa nộp")
     expect(page.locator("#status")).to_have_class("error")
+    said = page.locator("#status").inner_text()  # as shown: one message a line, the page's own controls
+    assert "«Lập cả khi còn đơn vị chưa đủ hồ sơ»" in said and "«Tiếp nhận hồ sơ»" in said
+    assert "--" not in said and "build_docs" not in said
+    assert "\n" in said
     assert not (server.out / "quyet_dinh").exists()
 
 

@@ -263,7 +263,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             try:
                 backup = editing.save(config_path, text)
             except GeneratorError as err:
-                return jsonify({**result, "ok": False, "message": str(err)}), 500
+                return jsonify({**result, "ok": False, "message": err.on_page()}), 500
             saved = config_path.read_bytes()
         return jsonify({**result, "ok": True, "version": editing.version(saved),
                         "message": f"Đã lưu {config_path.name}; bản cũ giữ ở {backup.parent.name}/{backup.name}."})
@@ -285,7 +285,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                     files += [p.name for p in pdfs]
                     pngs = [first_page_png(pdf, pdf.stem) for pdf in pdfs]
             except GeneratorError as err:
-                return jsonify({**result, "ok": False, "message": str(err)}), 500
+                return jsonify({**result, "ok": False, "message": err.on_page()}), 500
             except (OSError, subprocess.CalledProcessError) as err:
                 return jsonify({**result, "ok": True, "files": files, "previews": [],
                                 "message": f"Đã tạo văn bản; không dựng được ảnh xem trước: {err}"})
@@ -497,7 +497,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
             try:
                 built = build_decision(config_path, out_dir, templates_dir, allow_incomplete=allow, convert=convert)
             except GeneratorError as err:
-                return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
+                return jsonify({**award_view(), "ok": False, "message": err.on_page()}), 400
             message = (f"Đã lập Quyết định: {len(built.awards.collectives):02d} tập thể và "
                        f"{len(built.awards.individuals):02d} cá nhân.")
             if built.awards.missing:
@@ -527,7 +527,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                 if pdf in built.written:  # its first page is the preview
                     first_page_png(pdf, "khen-bang_khen")
             except GeneratorError as err:
-                return jsonify({**award_view(), "ok": False, "message": str(err)}), 400
+                return jsonify({**award_view(), "ok": False, "message": err.on_page()}), 400
             except (OSError, subprocess.CalledProcessError) as err:
                 return jsonify({**award_view(), "message": f"Đã in Bằng khen; không dựng được ảnh xem trước: {err}"})
         done = (f"Đã in {len(built.awards.all)} Bằng khen (kiểu «{built.plan.certificates.mode}»), một trang mỗi "
