@@ -45,7 +45,8 @@ class StepError(GeneratorError):
         return self._said(0)
 
     def on_page(self) -> str:
-        return self._said(1)
+        said = self._said(1)  # a sentence of its own there, not after «LỖI: »
+        return said[:1].upper() + said[1:]
 
 
 class Problem(NamedTuple):

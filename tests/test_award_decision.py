@@ -399,5 +399,5 @@ def test_every_refusal_names_the_command_on_the_command_line_and_the_control_on_
         err = awards.AwardsError("việc này chưa làm được: {" + key + "}.")
         cli_words, page_words = StepError.ACTIONS[key]
         assert str(err) == f"việc này chưa làm được: {cli_words}." and "--" in cli_words
-        assert err.on_page() == f"việc này chưa làm được: {page_words}." and "--" not in page_words
+        assert err.on_page() == f"Việc này chưa làm được: {page_words}." and "--" not in page_words
         assert "«" in page_words  # a button, a checkbox or a page, by the name the page shows
