@@ -192,7 +192,7 @@ people = [A.Awardee("ca_nhan", i * 15 // n + 1, f"Đơn vị số {{i * 15 // n 
                     "Chủ tịch Công đoàn cơ sở", f"Trường Trung học cơ sở số {{i}} huyện Cao Lộc", {{}}) for i in range(n)]
 chosen = A.Awards((), tuple(people))
 t = time.perf_counter()
-_, docs = render_documents(plan, group="certificates", awards=chosen)
+_, docs = render_documents(plan, group="certificates", data=chosen)
 docx = time.perf_counter() - t
 t = time.perf_counter()
 extra = certificate_pdf.pdf_and_zips(docs, chosen, plan)  # one conversion, then pypdf splits it

@@ -38,6 +38,10 @@ class Awards(NamedTuple):
     # quota), and of those in with fewer than their quota («thiếu»: what they sent is listed).
     missing: tuple[tuple[str, str], ...] = ()
     partial: tuple[tuple[str, str], ...] = ()
+    # For the certificates: the Số sổ of the first (None: the config's, or 1), and the record
+    # book's other decisions (book.Entry), which the record book lists with this one.
+    first_number: int | None = None
+    book: tuple = ()
 
     @property
     def all(self) -> tuple[Awardee, ...]:

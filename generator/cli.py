@@ -46,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--certificates", action="store_true",
                    help="in Bằng khen cho từng người trong danh sách của Quyết định (output/bang_khen/: .docx, .pdf, "
                         "ZIP theo đơn vị, sổ cấp bằng)")
+    p.add_argument("--chase", action="store_true",
+                   help="công văn đôn đốc các đơn vị mà lần --intake gần nhất đánh dấu chưa «đủ», kèm Phụ lục nội dung "
+                        "cần bổ sung (output/don_doc/)")
+    p.add_argument("--invitations", action="store_true",
+                   help="Giấy mời dự Hội nghị (mục conference; mời cả người được khen thưởng theo Quyết định) "
+                        "(output/giay_moi/)")
+    p.add_argument("--prizes", action="store_true",
+                   help="Danh sách nhận tiền thưởng theo danh sách của Quyết định (output/tien_thuong/)")
+    p.add_argument("--results", action="store_true",
+                   help="công văn gửi Quyết định khen thưởng đến các đơn vị có người được khen (output/thong_bao/)")
     p.add_argument("--no-pdf", action="store_true",
                    help="--certificates chỉ tạo .docx, không xuất PDF (mặc định: có PDF khi máy có LibreOffice)")
     p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
@@ -155,6 +165,28 @@ def _say_stale(args) -> None:
         print("Cảnh báo: " + line)
 
 
+def _papers(args, groups: list[str]) -> int:
+    from .main import build_paper
+
+    if "chase" in groups:
+        _say_stale(args)
+    for group in groups:
+        result = build_paper(args.config, args.output, group, args.templates)
+        if group == "chase":
+            from .context_cycle import chased_units
+            from .quotas import allocate
+
+            chased = chased_units(result.plan, allocate(result.plan), result.awards)
+            if not chased:
+                print("Không có đơn vị nào cần đôn đốc: lần tiếp nhận gần nhất, mọi đơn vị đều «đủ» "
+                      "(hoặc chỉ còn Cơ quan LĐLĐ tỉnh).")
+                continue
+            print(f"Công văn đôn đốc {len(chased)} đơn vị: " + ", ".join(f"{u['name']} ({u['status']})" for u in chased)
+                  + ".")
+        _say_written(result.written)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.check:
         from .checker.report import run_check
@@ -194,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
         findings = check_templates(args.config, expand(args.check_template), args.templates)
         print(report(findings))
         return 1 if any(f.severity == LOI for f in findings) else 0
-    if args.packs or args.intake or args.decision or args.certificates:
+    papers = [g for g in ("chase", "invitations", "prizes", "results") if getattr(args, g)]
+    if args.packs or args.intake or args.decision or args.certificates or papers:
         # What a killed earlier run left is settled before anything is read: an intake cut short
         # between its renames must not be read half old, half new by the decision.
         from .output import recover_all
@@ -251,6 +284,8 @@ def run(args: argparse.Namespace) -> int:
             print(note)
         _say_written(result.written)
         return 0
+    if papers:
+        return _papers(args, papers)
     if args.serve:
         from .web.app import serve
 

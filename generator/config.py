@@ -15,7 +15,7 @@ from typing import Callable, TypeVar
 
 import yaml
 
-from . import config_awards
+from . import config_awards, config_cycle
 from .formatting import thousands
 from .exceptions import ConfigError, Problem
 from .model import (
@@ -365,7 +365,8 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
     top = r.mapping(root, "", (
         "document", "conclusion", "implements", "schedule", "quotas",
         "provincial_row", "signer", "recipients", "units",
-    ), ("fields", "templates", "nominations", "decision", "certificates"))
+    ), ("fields", "templates", "nominations", "decision", "certificates", "chase", "conference", "results",
+        "report_outline"))
     plan_parts = {}
     if top is not None:
         plan_parts = dict(
@@ -386,14 +387,23 @@ def parse_plan(text: str, source: str = "config/plan.yaml") -> Plan:
             r, n, f, plan_parts["nominations"]), default=None)
         plan_parts["certificates"] = r.get(top, "certificates", "", lambda n, f: config_awards.certificates(r, n, f),
                                            default=None)
+        signer = plan_parts["signer"]
+        plan_parts["chase"] = r.get(top, "chase", "", lambda n, f: config_cycle.chase(r, n, f, signer), default=None)
+        plan_parts["conference"] = r.get(top, "conference", "", lambda n, f: config_cycle.conference(r, n, f, signer),
+                                         default=None)
+        plan_parts["results"] = r.get(top, "results", "", lambda n, f: config_cycle.results(r, n, f, signer),
+                                      default=None)
+        plan_parts["outline"] = r.get(top, "report_outline", "", lambda n, f: config_cycle.outline(r, n, f),
+                                      default=None)
     if r.problems:
         raise ConfigError(source, r.problems)
     _check_schedule(r, plan_parts["document"].date, plan_parts["schedule"], top["schedule"])
     if plan_parts["decision"] is not None:
         config_awards.check_decision(r, plan_parts["decision"], plan_parts["document"].date, top["decision"],
                                      plan_parts["schedule"])
-        if r.problems:
-            raise ConfigError(source, r.problems)
+    config_cycle.check_after_decision(r, plan_parts, top)
+    if r.problems:
+        raise ConfigError(source, r.problems)
     return Plan(**plan_parts, warnings=tuple(r.warnings))
 
 

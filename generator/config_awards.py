@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from .model import Box, Certificates, Decision, LegalBasis, Nominations, PlanDate
+from .model import Box, Certificates, Decision, LegalBasis, Nominations, PlanDate, PrizeAmounts
 
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
 MODES = ("full", "overlay")
@@ -23,7 +23,7 @@ def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) ->
 
     v = r.mapping(node, field, ("authority", "code", "number", "date", "proposer", "proposer_code",
                                 "proposer_signer", "campaign", "prize", "executors", "legal_basis", "recipients",
-                                "collective_columns", "individual_columns"))
+                                "collective_columns", "individual_columns"), ("prize_amounts",))
     if v is None:
         return None
     code = r.get(v, "code", field, r.text)
@@ -48,7 +48,24 @@ def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) ->
         recipients=r.get(v, "recipients", field, lambda n, f: _recipients(r, n, f)),
         collective_columns=columns["collective_columns"],
         individual_columns=columns["individual_columns"],
+        prize_amounts=r.get(v, "prize_amounts", field, lambda n, f: _prize_amounts(r, n, f), default=None),
     )
+
+
+# No prize the Quy chế sets comes near this; more is a typing slip (a zero too many).
+MAX_PRIZE = 1_000_000_000
+
+
+def _prize_amounts(r, node, field) -> PrizeAmounts | None:
+    v = r.mapping(node, field, ("tap_the", "ca_nhan"), ("thousand",))
+    if v is None:
+        return None
+    collective, individual = (r.get(v, k, field, lambda n, f: r.whole(n, f, minimum=1, maximum=MAX_PRIZE))
+                              for k in ("tap_the", "ca_nhan"))
+    thousand = r.get(v, "thousand", field, lambda n, f: _choice(r, n, f, ("nghìn", "ngàn")), default="nghìn")
+    if None in (collective, individual, thousand):
+        return None
+    return PrizeAmounts(collective, individual, thousand)
 
 
 def _roles(r, node, field, roles, listed) -> dict | None:
@@ -131,7 +148,7 @@ def check_decision(r, d: Decision, plan_date: PlanDate, node: yaml.MappingNode, 
 def certificates(r, node: yaml.Node, field: str) -> Certificates | None:
     from .config import _signer
 
-    v = r.mapping(node, field, ("mode", "paper", "address", "first_number", "signer", "boxes"), ("offset",))
+    v = r.mapping(node, field, ("mode", "paper", "address", "signer", "boxes"), ("offset", "first_number"))
     if v is None:
         return None
     mode = r.get(v, "mode", field, lambda n, f: _choice(r, n, f, MODES))
@@ -151,7 +168,8 @@ def certificates(r, node: yaml.Node, field: str) -> Certificates | None:
         address = r.text(address, f"{field}.address")
     return Certificates(
         mode=mode, paper=paper, address=address,
-        first_number=r.get(v, "first_number", field, lambda n, f: r.whole(n, f, minimum=1)),
+        first_number=r.get(v, "first_number", field, lambda n, f: r.whole(n, f, minimum=1), default=None),
+        first_number_line=v["first_number"].start_mark.line + 1 if "first_number" in v else None,
         offset_x=(offset or (0, 0))[0], offset_y=(offset or (0, 0))[1],
         signer=r.get(v, "signer", field, lambda n, f: _signer(r, n, f)),
         boxes=boxes,

@@ -163,6 +163,7 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
         raise AwardsError("tệp cấu hình thiếu mục certificates (cách in Bằng khen); xem config/plan.yaml của dự án.")
     base = decision(plan, allocation, awards)
     full = full_names(plan)
+    first = awards.first_number or c.first_number or 1
     out = []
     for i, a in enumerate(awards.all):
         address = ""
@@ -178,8 +179,14 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
         # A workplace written as the proposing unit's short name («LĐLĐ Thành phố», which names no
         # city) is printed as its full name on the certificate.
         workplace = full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
-        out.append({**_plain(a), "workplace": workplace, "values": dict(a.values), "so_so": c.first_number + i,
+        out.append({**_plain(a), "workplace": workplace, "values": dict(a.values), "so_so": first + i,
                     "address": address})
+    own = {"number": two_digits_or_blank(plan.decision.number), "code": plan.decision.code,
+           "date_line": base["decision"]["date_line"], "first": first, "rows": out}
+    decisions = sorted([own] + [{"number": two_digits_or_blank(e.number), "code": e.code,
+                                 "date_line": date_line(e.date[0], e.date[1], e.date[2]), "first": e.first,
+                                 "rows": [dict(r) for r in e.rows]} for e in awards.book], key=lambda d: d["first"])
+    numbers = [r["so_so"] for d in decisions for r in d["rows"]]
     width, height = PAPERS[c.paper]
     boxes = c.boxes.get(c.mode) or {}
     if not boxes:
@@ -188,6 +195,7 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
         **base,
         "certificate": {"signer": _plain(c.signer), "mode": c.mode, "paper": c.paper},
         "certificates": out,
+        "book": {"decisions": decisions, "first": min(numbers, default=first), "last": max(numbers, default=first)},
         "layout": {"width": width, "height": height, "offset": [c.offset_x, c.offset_y],
                    "boxes": {k: _plain(b) for k, b in boxes.items()}},
     }

@@ -32,6 +32,9 @@ from .workbook import append
 MAX_FILE = 5 * 1024 * 1024
 STATE = "tiep_nhan.json"
 CONSOLIDATED, ERRORS = "tong_hop_de_nghi.xlsx", "loi_tiep_nhan.xlsx"
+# What the last intake marked: the status of every unit and each problem by its unit, as the
+# error list shows them; the công văn đôn đốc is written from it.
+MARKS = "tiep_nhan_ket_qua.json"
 KINDS = {"tap_the": "collective_columns", "ca_nhan": "individual_columns"}
 LABEL = {"tap_the": "tập thể", "ca_nhan": "cá nhân"}
 DU, THIEU, VUOT, LOI, CHUA_NOP = "đủ", "thiếu", "vượt", "có lỗi", "chưa nộp"
@@ -262,9 +265,35 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
         STAMP: (json.dumps({"config": fingerprint(plan)}) + "\n").encode("utf-8"),
         CONSOLIDATED: _consolidated(plan, accepted, table),
         ERRORS: _errors(problems, table),
+        MARKS: _marks_bytes(table, problems),
     }
     others = tuple(p.relative_to(folder).as_posix() for p in list_files(folder)[1])
     return Result(table, problems, accepted, write_all(out_dir, outputs), others, tuple(notes))
+
+
+class Marks(NamedTuple):
+    """The last intake's verdict: the status table and the problems, each with its unit's name
+    (None for a file of no known unit)."""
+    table: list[dict]
+    problems: tuple[tuple[str | None, Problem], ...]
+
+
+def _marks_bytes(table: list[dict], problems: list[Problem]) -> bytes:
+    unit_of = {r["file"]: r["name"] for r in table if r["file"]}
+    data = {"table": table, "problems": [{"unit": unit_of.get(p.file), **p._asdict()} for p in problems]}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def load_marks(out_dir: Path) -> Marks | None:
+    """What the last intake in out_dir marked; None when intake has not run there (or its file
+    is not one intake wrote)."""
+    try:
+        data = json.loads((out_dir / MARKS).read_text(encoding="utf-8"))
+        table = [dict(r) for r in data["table"]]
+        problems = tuple((d.get("unit"), Problem(**{f: d[f] for f in Problem._fields})) for d in data["problems"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Marks(table, problems)
 
 
 def current(plan: Plan, out_dir: Path) -> list[dict]:
@@ -554,3 +583,22 @@ def table_text(table: list[dict]) -> str:
         lines.append(f"{r['stt']:>3}  {r['name']:<{width}}  {c:>7}  {i.split(' ')[0]:>7}  {r['status']}"
                      + (f"  ({r['file']})" if r["file"] else ""))
     return "\n".join(lines)
+
+
+def sample_marks(plan: Plan) -> Marks:
+    """Invented marks, each status in turn and a problem for each unit with errors: the data
+    --check-template and the contract tests render the chase letter with."""
+    units = units_of(plan, quotas.allocate(plan))
+    states = (CHUA_NOP, THIEU, LOI, VUOT, DU)
+    table, problems = [], []
+    for i, u in enumerate(units):
+        state = states[i % len(states)]
+        file = "" if state == CHUA_NOP else f"{u['stt']:02d}-{u['name']}.xlsx"
+        table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
+                      "collectives": 0 if state in (CHUA_NOP, THIEU) else u["collectives"],
+                      "collectives_quota": u["collectives"], "individuals": u["individuals"] + (state == VUOT),
+                      "individuals_quota": u["individuals"], "status": state, "file": file, "quota_then": None})
+        if state in (LOI, VUOT):
+            problems.append((u["name"], Problem(file, "Danh sách", 12, "C (Giới tính)", "ô «Giới tính» để trống.",
+                                                state == VUOT)))
+    return Marks(table, tuple(problems))

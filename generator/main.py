@@ -43,13 +43,13 @@ def templates_for(plan: Plan, config_path: Path | None) -> Path:
 
 
 def plan_documents(plan: Plan, group: str = "plan", kinds: tuple = documents.KINDS,
-                   awards=None) -> tuple[Allocation, list[tuple]]:
+                   data=None) -> tuple[Allocation, list[tuple]]:
     """What a build of the group would render: (kind, path under output/, context) of each
     document, computed without importing any rendering library."""
     allocation = quotas.allocate(plan)
     chosen = documents.of_group(group, kinds, plan)
     return allocation, [(kind, path, ctx) for kind in chosen
-                        for path, ctx in documents.outputs(kind, plan, allocation, awards)]
+                        for path, ctx in documents.outputs(kind, plan, allocation, data)]
 
 
 def render_jobs(plan: Plan, jobs: list[tuple], templates_dir: Path) -> dict[str, bytes]:
@@ -64,10 +64,10 @@ def render_jobs(plan: Plan, jobs: list[tuple], templates_dir: Path) -> dict[str,
 
 
 def render_documents(plan: Plan, templates_dir: Path = TEMPLATES_DIR, group: str = "plan",
-                     kinds: tuple = documents.KINDS, awards=None) -> tuple[Allocation, dict[str, bytes]]:
+                     kinds: tuple = documents.KINDS, data=None) -> tuple[Allocation, dict[str, bytes]]:
     """The pure part of a build: every document of the group as bytes, nothing written.
-    `awards`: the awardees, for the decision's and the certificates' kinds."""
-    allocation, jobs = plan_documents(plan, group, kinds, awards)
+    `data`: what the group's kinds read (documents.Kind.reads): the awardees or intake's marks."""
+    allocation, jobs = plan_documents(plan, group, kinds, data)
     return allocation, render_jobs(plan, jobs, templates_dir)
 
 
@@ -284,7 +284,7 @@ def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None 
 
     plan = config.load_plan(config_path)
     chosen = awards_mod.load(plan, out_dir, allow_incomplete)
-    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "decision", awards=chosen)
+    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "decision", data=chosen)
     docs[DECISION_LIST] = awards_mod.dump(chosen)
     if convert is not None:
         with tempfile.TemporaryDirectory(prefix="quyet-dinh-") as tmp:
@@ -315,8 +315,16 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
     awards_mod.within_quotas(plan, chosen)
     from . import progress
 
+    from . import book
+
+    ledger = book.read(out_dir)
+    first, others = book.first_number(plan, ledger, len(chosen.all), str(config_path))
+    chosen = chosen._replace(first_number=first, book=tuple(others))
     progress.report(f"Đang dựng {len(chosen.all)} Bằng khen")
-    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "certificates", awards=chosen)
+    _, jobs = plan_documents(plan, "certificates", data=chosen)
+    docs = render_jobs(plan, jobs, templates_dir or templates_for(plan, config_path))
+    printed = next(ctx for kind, _, ctx in jobs if kind.key == "so_cap_bang")["certificates"]
+    docs[book.LEDGER] = book.dump(others + [book.entry(plan, first, printed)])
     notes: tuple[str, ...] = ()
     if pdf is None:
         pdf = find_soffice() is not None
@@ -329,3 +337,49 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
     written = write_all(out_dir, docs)
     _drop_stale(out_dir, "bang_khen", docs, ("*.pdf", "theo_don_vi/*.zip"))
     return AwardResult(plan, chosen, written, notes)
+
+
+# The papers made from what an earlier step left in output/: the folder each is written to.
+PAPER_FOLDERS = {"chase": "don_doc", "invitations": "giay_moi", "prizes": "tien_thuong", "results": "thong_bao"}
+
+
+def require(plan: Plan, group: str, source: str) -> None:
+    """The config sections a step needs, all named at once."""
+    from .exceptions import ConfigError, Problem
+
+    lacking = documents.missing(group, plan)
+    if lacking:
+        raise ConfigError(source, [Problem(part, "thiếu mục này; chép mục đó từ config/plan.yaml của dự án rồi sửa "
+                                                 "theo văn bản của đơn vị.") for part in lacking])
+
+
+def build_paper(config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> AwardResult:
+    """--chase, --invitations, --prizes, --results: one of the cycle's later papers, from the
+    last intake's marks (the chase letter) or from the decision's own list (the others), written
+    as a set that replaces the folder's earlier one. `awards` of the result: what was read."""
+    from . import awards as awards_mod
+
+    plan = config.load_plan(config_path)
+    require(plan, group, str(config_path))
+    folder = PAPER_FOLDERS[group]
+    if group == "chase":
+        from . import context_cycle, intake
+        from .exceptions import StepError
+
+        data = intake.load_marks(out_dir)
+        if data is None:
+            raise StepError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.MARKS}); công văn đôn đốc viết từ "
+                            "kết quả đó: trước hết {intake_first}.")
+        if not context_cycle.chased_units(plan, quotas.allocate(plan), data):
+            _drop_stale(out_dir, folder, {}, ("*.docx", SET_MANIFEST))
+            return AwardResult(plan, data, [])
+    elif group == "invitations" and not plan.conference.awardees:
+        data = None
+    else:
+        data = awards_mod.read_dump(plan, out_dir / DECISION_LIST)
+        awards_mod.within_quotas(plan, data)
+    _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), group, data=data)
+    docs.update(manifest(folder, docs))
+    written = write_all(out_dir, docs)
+    _drop_stale(out_dir, folder, docs, ("*.docx",))
+    return AwardResult(plan, data, written)

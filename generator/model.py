@@ -144,6 +144,14 @@ class Decision(NamedTuple):
     # {"name": …, "gender": …, "position": …, "unit": …}
     collective_columns: dict
     individual_columns: dict
+    prize_amounts: "PrizeAmounts | None" = None  # the money of Điều 2, for the prize payment list
+
+
+class PrizeAmounts(NamedTuple):
+    """What each awardee receives (đồng), as the Quy chế sets it: the prize payment list's amounts."""
+    collective: int
+    individual: int
+    thousand: str = "nghìn"  # the word for 1.000 in «Bằng chữ»: «nghìn» or «ngàn», as the office writes
 
 
 class Box(NamedTuple):
@@ -159,11 +167,48 @@ class Certificates(NamedTuple):
     mode: str  # "full" (the whole certificate on plain paper) or "overlay" (pre-printed stock)
     paper: str  # "A4" or "A3", landscape
     address: str | dict  # "Đồng chí" for everyone, or {gender: "Ông" | "Bà"}
-    first_number: int  # Số sổ of the first certificate
+    # Số sổ of the first certificate; None: one after the last number of the record book's earlier
+    # decisions (output/so_cap_bang.json), so two decisions never share a number.
+    first_number: int | None
     offset_x: float  # the printer's offset, mm, added to every box
     offset_y: float
     signer: Signer
     boxes: dict  # mode -> {box name (a template style "BK <name>") -> Box}
+    first_number_line: int | None = None  # where the config sets it, for a refusal that names its line
+
+
+class Letter(NamedTuple):
+    """A công văn or giấy mời of the cycle: its own ký hiệu, number and date; signed as the plan
+    is unless it names its signer; sent to the recipients its step chooses, then to these."""
+    code: str
+    number: int | None
+    date: PlanDate
+    signer: Signer
+    recipients: tuple[RecipientGroup, ...]  # after the units the step names: «Lưu: VT, …»
+
+
+class Chase(NamedTuple):
+    """The công văn đôn đốc to the units intake marks: the new deadline it sets."""
+    letter: Letter
+    new_deadline: dt.date
+
+
+class Conference(NamedTuple):
+    """The conference the plan announces (§II.2.2, §III.1.3) and its Giấy mời."""
+    letter: Letter
+    day: dt.date
+    hour: int
+    minute: int
+    place: str
+    leaders: str | None  # who each unit sends («Đồng chí Chủ tịch»); None: the units are not invited
+    awardees: bool  # the decision's awardees are invited, to receive their award
+    guests: tuple[str, ...]
+    per_recipient: bool  # one Giấy mời per recipient, or one with the list of everyone invited
+
+
+class Outline(NamedTuple):
+    """The đề cương báo cáo sent with the plan: as an annex of the plan, or a paper of its own."""
+    annex: bool
 
 
 class Plan(NamedTuple):
@@ -181,4 +226,8 @@ class Plan(NamedTuple):
     nominations: Nominations | None = None
     decision: Decision | None = None
     certificates: Certificates | None = None
+    chase: Chase | None = None
+    conference: Conference | None = None
+    results: Letter | None = None  # the công văn that sends the decision to the units
+    outline: Outline | None = None
     warnings: tuple[Problem, ...] = ()

@@ -66,6 +66,8 @@ def make_env(autoescape: bool = True) -> SandboxedEnvironment:
         "month_year": _month_year,
         "capitalize_first": formatting.capitalize_first,
         "keep_last": formatting.keep_last,
+        "in_words": formatting.in_words,
+        "weekday": formatting.weekday,
     }.items()})
     return env
 

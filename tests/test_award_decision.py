@@ -251,7 +251,7 @@ def test_a_missing_template_stops_the_decision_and_keeps_the_last_one(done, tmp_
 
 def with_decision_date(day: str, month: int, year: int) -> str:
     text = SHIPPED_CONFIG.read_text(encoding="utf-8")
-    return text.replace("    day: null\n    month: 4\n    year: 2023", f"    day: {day}\n    month: {month}\n    year: {year}")
+    return text.replace("    day: null\n    month: 4\n    year: 2023", f"    day: {day}\n    month: {month}\n    year: {year}", 1)
 
 
 def cited(plan, when: dt.date) -> list[str]:

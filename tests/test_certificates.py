@@ -50,7 +50,7 @@ def plan_with(**certificates):
 
 
 def render(plan, chosen=LONG) -> bytes:
-    return render_documents(plan, group="certificates", awards=chosen)[1]["bang_khen/bang_khen.docx"]
+    return render_documents(plan, group="certificates", data=chosen)[1]["bang_khen/bang_khen.docx"]
 
 
 def words_by_page(pdf: Path) -> tuple[list[tuple[float, float]], list[list[tuple[str, float, float, float, float]]]]:
@@ -212,7 +212,7 @@ def test_space_the_style_puts_before_a_paragraph_counts_toward_its_box(tmp_path)
     doc.save(str(templates / "bang_khen_phoi.docx"))
     plan = plan_with(mode="overlay")
     with pytest.raises(LayoutError) as err:
-        render_documents(plan, templates, group="certificates", awards=LONG)
+        render_documents(plan, templates, group="certificates", data=LONG)
     assert "«Ten»" in str(err.value)
 
 
@@ -227,7 +227,7 @@ def test_a_style_in_capitals_is_measured_in_capitals(tmp_path):
 
     def name_size(templates) -> float:
         doc = Document(io.BytesIO(render_documents(plan_with(mode="overlay"), templates, group="certificates",
-                                                   awards=chosen)[1]["bang_khen/bang_khen.docx"]))
+                                                   data=chosen)[1]["bang_khen/bang_khen.docx"]))
         p = next(p for p in doc.tables[0]._tbl.iter("{*}p") if "Văn Quan" in "".join(t.text or "" for t in p.iter("{*}t")))
         sizes = [int(el.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")) / 2 for el in p.iter("{*}sz")]
         return sizes[0] if sizes else 22.0

@@ -91,8 +91,9 @@ def test_the_decision_keeps_article_2_with_article_3_and_the_signature(decided):
 
 
 def test_no_document_of_the_cycle_fails_a_rule_of_our_own_checker(tmp_path):
-    """0 lỗi and 0 lưu ý with rendering: the plan, the packs of a city, two districts and the
-    provincial office, the decision's three documents, the certificates and their record book."""
+    """0 lỗi and 0 lưu ý with rendering: the plan with its report outline, the packs of a city, two
+    districts and the provincial office, the decision's three documents, the certificates and
+    their record book (the later papers: test_cycle_papers)."""
     from generator.checker.report import check_file
     from generator.findings import LOI, LUU_Y
 
@@ -106,7 +107,7 @@ def test_no_document_of_the_cycle_fails_a_rule_of_our_own_checker(tmp_path):
         (out / "bang_khen").glob("*.docx"))
     for unit in ("01-*", "02-*", "04-*", "15-*"):
         docs += sorted(next((out / "ho_so").glob(unit)).glob("*.docx"))
-    assert len(docs) == 2 + 3 + 2 + 4 * 3  # a pack: Tờ trình, Biên bản, Tóm tắt (its list is a workbook)
+    assert len(docs) == 3 + 3 + 2 + 4 * 3  # a pack: Tờ trình, Biên bản, Tóm tắt (its list is a workbook)
     found = {doc.relative_to(out).as_posix(): [f"{f.severity}: {f.rule}: {f.message}" for f in check_file(doc, True).findings
                                              if f.severity in (LOI, LUU_Y)] for doc in docs}
     assert {name: said for name, said in found.items() if said} == {}

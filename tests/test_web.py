@@ -141,7 +141,7 @@ def test_build_and_download_both_documents(page, site, tmp_path):
     assert rows[5][1:5] == ["LĐLĐ huyện Đình Lập", "2.001", "1", "2"]
     assert rows[-1][-1] == "48"
     if shutil.which("soffice"):
-        assert page.locator("#previews img").count() == 2
+        assert page.locator("#previews img").count() == 3  # Kế hoạch, Phụ lục, Đề cương báo cáo
         page.locator("#previews img").first.evaluate("img => img.decode()")
     page.screenshot(path=str(ROOT / "docs" / "web-page.png"), full_page=True)
 

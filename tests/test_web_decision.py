@@ -63,7 +63,7 @@ def test_building_the_decision_and_the_certificates_shows_their_first_pages(brow
     click_and_wait(page, "#certificates", "/api/certificates/build")
     expect(page.locator("#status")).to_contain_text("Đã in 47 Bằng khen")
     expect(page.locator("#previews figcaption")).to_have_text(
-        ["Tờ trình của Ban", "Quyết định", "Danh sách kèm theo", "Bằng khen đầu tiên"])
+        ["Tờ trình của Ban", "Quyết định", "Danh sách kèm theo", "Bằng khen đầu tiên", "Sổ cấp Bằng khen"])
     for img in page.locator("#previews img").all():  # every preview loaded, not a broken image
         assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
     page.screenshot(path=str(ROOT / "docs" / "quyet-dinh.png"), full_page=True)
@@ -91,3 +91,27 @@ def test_building_without_the_pages_token_is_refused(server):
         res = client.post(url, json={})
         assert res.status_code == 403 and "CSRF" in res.get_json()["message"]
     assert not (server.out / "quyet_dinh").exists()
+
+
+def test_the_papers_after_the_decision_are_one_button_each_with_a_preview_and_a_download(browser, server):
+    require_libreoffice()
+    intake(server)
+    page = open_page(browser, server.url + "quyet-dinh", 1366, 1000)
+    for button in ("#invitations", "#prizes", "#results"):
+        expect(page.locator(button)).to_be_disabled()  # nothing to send before there is a decision
+    click_and_wait(page, "#decision", "/api/decision/build")
+    for button, api, said, caption, file in (
+            ("#invitations", "/api/papers/invitations", "Đã lập Giấy mời", "Giấy mời", "giay_moi/giay_moi.docx"),
+            ("#prizes", "/api/papers/prizes", "Đã lập Danh sách nhận tiền thưởng", "Danh sách nhận tiền thưởng",
+             "tien_thuong/danh_sach_tien_thuong.docx"),
+            ("#results", "/api/papers/results", "Đã lập Công văn gửi Quyết định", "Công văn gửi Quyết định",
+             "thong_bao/cong_van_gui_quyet_dinh.docx")):
+        click_and_wait(page, button, api)
+        expect(page.locator("#status")).to_contain_text(said)
+        expect(page.locator("#previews figcaption", has_text=caption)).to_have_count(1)
+        assert file in page.locator("#award-downloads a").all_text_contents()
+        with page.expect_download() as info:
+            page.click(f"#award-downloads a:text-is('{file}')")
+        assert open(info.value.path(), "rb").read() == (server.out / file).read_bytes()
+    for img in page.locator("#previews img").all():
+        assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())

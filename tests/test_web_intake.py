@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from generator.cli import main as cli_main
 
@@ -113,3 +114,31 @@ def test_the_intake_posts_need_the_token_and_refuse_other_files(tmp_path):
     assert c.post("/api/intake/remove", headers={"X-CSRF-Token": token}, json={"name": "../plan.yaml"}).status_code == 404
     assert c.get("/download/tiep-nhan/../plan.yaml").status_code == 404
     app.extensions["plan_docs"]["close"]()
+
+
+def test_the_chase_letter_is_one_button_naming_the_units_the_table_marks(browser, server, packs, tmp_path):
+    from .conftest import click_and_wait
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+    good, bad, _ = lists(packs, tmp_path)
+    page = open_page(browser, server.url + "tiep-nhan", 1366, 900)
+    page.set_input_files("#lists", [str(good), str(bad)])
+    expect_text(status(page, 1), "có lỗi")
+    click_and_wait(page, "#chase", "/api/intake/chase")
+    marked = [t for t in page.locator("#intake tbody tr.unit td:nth-child(2)").all_text_contents()]
+    statuses = page.locator("#intake tbody tr.unit td.status").all_text_contents()
+    chased = [n for n, s in zip(marked, statuses) if s != "đủ" and n != "Cơ quan LĐLĐ tỉnh"]
+    expect(page.locator("#status")).to_contain_text(f"Đã lập Công văn đôn đốc {len(chased)} đơn vị")
+    assert "LĐLĐ huyện Đình Lập" not in page.locator("#status").inner_text()  # «đủ»: never chased
+    img = page.locator("#chase-preview img")
+    expect(img).to_have_count(1)
+    page.wait_for_function("() => { const i = document.querySelector('#chase-preview img'); "
+                           "return i && i.complete && i.naturalWidth > 0; }")
+    with page.expect_download() as info:
+        page.click("#intake-downloads a:text-is('don_doc/phu_luc_don_doc.docx')")
+    import docx as python_docx
+
+    annex = python_docx.Document(info.value.path())
+    rows = [r.cells[1].text for r in annex.tables[0].rows[1:]]
+    assert rows == chased

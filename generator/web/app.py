@@ -344,7 +344,8 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     # -- «Tiếp nhận hồ sơ»: the units' lists, checked by intake.py -----------------------------
     inbox = out_dir / "nop"  # the lists the clerk uploaded, as the units sent them
-    INTAKE_FILES = (intake.CONSOLIDATED, intake.ERRORS, "ho_so.zip")
+    CHASE = ("don_doc/cong_van_don_doc.docx", "don_doc/phu_luc_don_doc.docx")
+    INTAKE_FILES = (intake.CONSOLIDATED, intake.ERRORS, "ho_so.zip") + CHASE
 
     def intake_view(result=None) -> dict:
         plan = rules()
@@ -425,7 +426,35 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         return jsonify({**intake_view(), "message": f"Đã tạo {len(built.written)} tệp hồ sơ mẫu cho "
                         f"{len(built.allocation.rows) + 1} đơn vị (tải ho_so.zip)."})
 
-    @app.get("/download/tiep-nhan/<name>")
+    @app.post("/api/intake/chase")
+    def intake_chase():
+        from ..context_cycle import chased_units
+        from ..main import build_paper
+
+        with lock:
+            try:
+                built = build_paper(config_path, out_dir, "chase", templates_dir)
+            except GeneratorError as err:
+                return jsonify({**intake_view(), "ok": False, "message": err.on_page()}), 400
+            chased = chased_units(built.plan, quotas.allocate(built.plan), built.awards)
+            if not chased:
+                return jsonify({**intake_view(), "message": "Không có đơn vị nào cần đôn đốc: lần tiếp nhận gần nhất, "
+                                "mọi đơn vị đều «đủ»."})
+            message = f"Đã lập Công văn đôn đốc {len(chased)} đơn vị: " + ", ".join(u["name"] for u in chased) + "."
+            try:
+                preview_docx(out_dir / CHASE[0], "don-doc")
+            except (GeneratorError, OSError, subprocess.CalledProcessError) as err:
+                message += f" Không dựng được ảnh xem trước: {err}"
+        return jsonify({**intake_view(), "message": message})
+
+    @app.get("/preview/tiep-nhan/don-doc.png")
+    def chase_preview():
+        shown = Path(previews.name) / "don-doc.png"
+        if not shown.is_file():
+            abort(404)
+        return send_file(shown, mimetype="image/png", max_age=0)
+
+    @app.get("/download/tiep-nhan/<path:name>")
     def intake_download(name: str):
         if name not in INTAKE_FILES:
             abort(404)
@@ -433,7 +462,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     # -- «Quyết định và Bằng khen»: the decision and the certificates, by main.build_decision and
     # main.build_certificates (the same as --decision, --certificates) ------------------------------
-    AWARD_FOLDERS = ("quyet_dinh", "bang_khen")
+    AWARD_FOLDERS = ("quyet_dinh", "bang_khen", "giay_moi", "tien_thuong", "thong_bao")
     ALL_AWARDS = "quyet_dinh_bang_khen.zip"
 
     def award_files() -> list[str]:
@@ -459,7 +488,8 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         for row in table:
             row["in_decision"] = None if chosen is None else [
                 sum(a.unit == row["name"] for a in part) for part in (chosen.collectives, chosen.individuals)]
-        order = ["to_trinh_ban", "quyet_dinh", "danh_sach_khen_thuong", "bang_khen"]  # as the office writes them
+        order = ["to_trinh_ban", "quyet_dinh", "danh_sach_khen_thuong", "bang_khen", "so_cap_bang", "giay_moi",
+                 "danh_sach_tien_thuong", "cong_van_gui_quyet_dinh"]  # as the office writes them
         shown = sorted((p.name for p in Path(previews.name).glob("khen-*.png")),
                        key=lambda n: order.index(n[5:-4]) if n[5:-4] in order else len(order))
         return {"ok": True, "table": table, "downloads": award_files(), "previews": shown,
@@ -526,6 +556,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                 pdf = out_dir / certificate_pdf.PDF
                 if pdf in built.written:  # its first page is the preview
                     first_page_png(pdf, "khen-bang_khen")
+                    preview_docx(out_dir / "bang_khen" / "so_cap_bang.docx", "khen-so_cap_bang")
             except GeneratorError as err:
                 return jsonify({**award_view(), "ok": False, "message": err.on_page()}), 400
             except (OSError, subprocess.CalledProcessError) as err:
@@ -533,6 +564,44 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         done = (f"Đã in {len(built.awards.all)} Bằng khen (kiểu «{built.plan.certificates.mode}»), một trang mỗi "
                 "người" + ("; ZIP theo từng đơn vị." if pdf in built.written else "."))
         return jsonify({**award_view(), "message": " ".join((done, *built.notes))})
+
+    def preview_docx(path: Path, name: str) -> None:
+        """Page 1 of a .docx as previews/<name>.png, through one LibreOffice conversion."""
+        import tempfile
+
+        from ..pdf import find_soffice
+
+        if find_soffice() is None:
+            return
+        with tempfile.TemporaryDirectory(prefix="xem-truoc-") as tmp:
+            for pdf_name, data in pdf_bytes([path]).items():
+                pdf = Path(tmp, pdf_name)
+                pdf.write_bytes(data)
+                first_page_png(pdf, name)
+
+    # What each later paper's button says it made, by step (main.PAPER_FOLDERS).
+    PAPER_DONE = {"invitations": "Đã lập Giấy mời dự Hội nghị", "prizes": "Đã lập Danh sách nhận tiền thưởng",
+                  "results": "Đã lập Công văn gửi Quyết định"}
+
+    @app.post("/api/papers/<group>")
+    def paper_build(group: str):
+        from ..main import build_paper
+
+        if group not in PAPER_DONE:
+            abort(404)
+        with lock:
+            try:
+                built = build_paper(config_path, out_dir, group, templates_dir)
+            except GeneratorError as err:
+                return jsonify({**award_view(), "ok": False, "message": err.on_page()}), 400
+            message = f"{PAPER_DONE[group]} ({len([p for p in built.written if not p.name.startswith('.')])} tệp)."
+            try:
+                first = next(p for p in built.written if p.suffix == ".docx")
+                preview_docx(first, "khen-" + (first.stem if group != "invitations" else "giay_moi"))
+            except (StopIteration, GeneratorError, OSError, subprocess.CalledProcessError) as err:
+                message += f" Không dựng được ảnh xem trước: {err}" if not isinstance(err, StopIteration) else ""
+            zip_all()
+        return jsonify({**award_view(), "message": message})
 
     @app.get("/download/khen-thuong/<path:name>")
     def award_download(name: str):

@@ -7,6 +7,15 @@ const LABELS = {
   "khen-quyet_dinh.png": "Quyết định",
   "khen-danh_sach_khen_thuong.png": "Danh sách kèm theo",
   "khen-bang_khen.png": "Bằng khen đầu tiên",
+  "khen-so_cap_bang.png": "Sổ cấp Bằng khen",
+  "khen-giay_moi.png": "Giấy mời",
+  "khen-danh_sach_tien_thuong.png": "Danh sách nhận tiền thưởng",
+  "khen-cong_van_gui_quyet_dinh.png": "Công văn gửi Quyết định",
+};
+const PAPERS = {
+  invitations: "Đang lập Giấy mời…",
+  prizes: "Đang lập Danh sách nhận tiền thưởng…",
+  results: "Đang lập Công văn gửi Quyết định…",
 };
 
 function td(tr, text, cls) {
@@ -38,7 +47,7 @@ function render(view) {
   setText(document.getElementById("sum-c"), c);
   setText(document.getElementById("sum-i"), i);
   setText(document.getElementById("sum-d"), view.decision ? `${view.decision.collectives} tập thể, ${view.decision.individuals} cá nhân` : null);
-  document.getElementById("certificates").disabled = !view.decision;
+  for (const id of ["certificates", ...Object.keys(PAPERS)]) document.getElementById(id).disabled = !view.decision;
   const box = document.getElementById("previews");
   box.replaceChildren();
   const stamp = Date.now();
@@ -60,5 +69,9 @@ document.getElementById("decision").addEventListener("click", () =>
       "Đang lập Quyết định…"));
 document.getElementById("certificates").addEventListener("click", () =>
   act(render, "api/certificates/build", {}, "Đang in Bằng khen (một lần chuyển sang PDF cho tất cả)…"));
+
+for (const [group, busy] of Object.entries(PAPERS)) {
+  document.getElementById(group).addEventListener("click", () => act(render, `api/papers/${group}`, {}, busy));
+}
 
 render(JSON.parse(document.getElementById("view").textContent));

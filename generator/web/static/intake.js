@@ -85,6 +85,26 @@ document.getElementById("inbox").addEventListener("click", (e) => {
   if (e.target.matches("button[data-name]")) act(render, "api/intake/remove", { name: e.target.dataset.name }, "Đang bỏ tệp…");
 });
 
+document.getElementById("chase").addEventListener("click", () =>
+  act(showChase, "api/intake/chase", {}, "Đang lập công văn đôn đốc…"));
+
+// After the chase letter: the table as before, and page 1 of the letter when one was made.
+function showChase(view) {
+  render(view);
+  const box = document.getElementById("chase-preview");
+  box.replaceChildren();
+  if (!view.downloads.includes("don_doc/cong_van_don_doc.docx")) return;
+  const fig = document.createElement("figure");
+  const img = document.createElement("img");
+  img.src = `preview/tiep-nhan/don-doc.png?t=${Date.now()}`;
+  img.alt = "Trang 1: Công văn đôn đốc";
+  img.onerror = () => fig.remove();  // no LibreOffice: no preview, the download is there
+  const cap = document.createElement("figcaption");
+  cap.textContent = "Công văn đôn đốc";
+  fig.append(img, cap);
+  box.append(fig);
+}
+
 document.getElementById("packs").addEventListener("click", () => act(render, "api/intake/packs", {}, "Đang tạo bộ hồ sơ mẫu…"));
 
 render(JSON.parse(document.getElementById("view").textContent));
