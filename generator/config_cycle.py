@@ -49,7 +49,7 @@ def chase(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Chase |
 
 def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Conference | None:
     v = r.mapping(node, field, LETTER_KEYS + ("day", "time", "place", "per_recipient"),
-                  LETTER_OPTIONAL + ("leaders", "awardees", "guests"))
+                  LETTER_OPTIONAL + ("leaders", "awardees", "guests", "chair"))
     if v is None:
         return None
     from .config import _text_lines
@@ -62,6 +62,7 @@ def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Co
     leaders = r.get(v, "leaders", field, r.text, default=None)
     awardees = r.get(v, "awardees", field, r.boolean, default=False)
     guests = r.get(v, "guests", field, lambda n, f: _text_lines(r, n, f), default=())
+    chair = r.get(v, "chair", field, r.text, default=None)
     if None in (letter, day, time, place, per_recipient, awardees, guests):
         return None
     if leaders is None and not awardees and not guests:
@@ -72,7 +73,7 @@ def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Co
         r.fail(v["day"], f"{field}.day", f"Hội nghị ngày {day:%d/%m/%Y} đến trước ngày của Giấy mời "
                f"(tháng {letter.date.month:02d}/{letter.date.year}); Giấy mời gửi trước Hội nghị.")
         return None
-    return Conference(letter, day, time[0], time[1], place, leaders, awardees, tuple(guests), per_recipient)
+    return Conference(letter, day, time[0], time[1], place, leaders, awardees, tuple(guests), per_recipient, chair)
 
 
 def _time(r, node, field) -> tuple[int, int] | None:

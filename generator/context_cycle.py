@@ -94,7 +94,7 @@ def invitation_base(plan: Plan, allocation: Allocation, awards) -> dict[str, Any
         **base,
         **_letter(plan, c.letter),
         "conference": {"day": c.day, "weekday": _weekday(c.day), "time": f"{c.hour:02d} giờ {c.minute:02d}",
-                       "place": c.place, "leaders": c.leaders},
+                       "place": c.place, "leaders": c.leaders, "chair": c.chair},
         "awardee_invited": c.awardees,
     }
 

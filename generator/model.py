@@ -204,6 +204,7 @@ class Conference(NamedTuple):
     awardees: bool  # the decision's awardees are invited, to receive their award
     guests: tuple[str, ...]
     per_recipient: bool  # one Giấy mời per recipient, or one with the list of everyone invited
+    chair: str | None = None  # who presides («Chủ trì» of NĐ 30 Mẫu 1.7), when the invitation says
 
 
 class Outline(NamedTuple):
