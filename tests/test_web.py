@@ -244,3 +244,17 @@ def test_a_busy_port_is_a_clear_message_not_a_traceback(tmp_path, capsys):
                          "--port", str(port), "--no-browser"]) == 2
     err = capsys.readouterr().err
     assert f"không mở được trang ở 127.0.0.1:{port}" in err and "--port" in err
+
+
+def test_the_pages_own_words_name_no_command_line_flag():
+    """What the page itself can say (its templates and the strings its scripts show) tells the
+    clerk which control or launcher to use, never an option of build_docs.py."""
+    import re
+
+    folder = ROOT / "generator" / "web"
+    for path in sorted(folder.glob("templates/*.html")) + sorted(folder.glob("static/*.js")):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".js":  # the strings it shows, not its comments
+            text = "\n".join(re.findall(r'"([^"\n]*)"', re.sub(r"(?m)^\s*//.*$", "", text)))
+        assert not re.search(r"(?<![\w-])--[a-z]", text), path.name
+        assert "build_docs.py" not in text, path.name

@@ -14,7 +14,7 @@ function setStatus(message, kind = "") {
 
 const OFFLINE =
   "Không kết nối được với chương trình (cửa sổ dòng lệnh đã đóng hoặc máy chủ đã dừng). " +
-  "Chạy lại «python build_docs.py --serve» rồi bấm lại; những gì bạn gõ vẫn còn trên trang.";
+  "Mở lại trang bằng Chay-trang-nhap-lieu.bat (bấm đúp) rồi bấm lại; những gì bạn gõ vẫn còn trên trang.";
 
 async function renewToken() {
   try {
