@@ -407,3 +407,78 @@ def test_a_landscape_page_of_plain_text_is_still_noted(tmp_path):
     path = scratch(tmp_path)
     _landscape_tail(path, table=False)
     assert ("kho_giay", "lưu ý") in findings(path)
+
+
+# -- what Word never shows, and what only stands in for the signature ---------------------------------
+
+def _signature_cell(path, build):
+    d = docx.Document(str(path))
+    build(d.tables[-1].rows[0].cells[1])
+    d.save(str(path))
+
+
+def test_white_filler_in_the_space_for_the_signature_is_not_the_signers_title(tmp_path):
+    path = scratch(tmp_path)
+
+    def filler(cell):
+        name = cell.paragraphs[-1]
+        p = name.insert_paragraph_before()
+        r = _run(p, "..................", 22)  # typed to hold the space, printed white on white
+        r.font.color.rgb = docx.shared.RGBColor(0xFF, 0xFF, 0xFF)
+    _signature_cell(path, filler)
+    assert not [m for m in messages(path) if m.startswith(("chu_ky", "mau_chu"))]
+
+
+def test_a_hidden_or_zero_size_run_is_no_element(tmp_path):
+    path = scratch(tmp_path)
+
+    def hidden(cell):
+        p = cell.paragraphs[0]
+        r = _run(p, " ghi chú nội bộ", 9)
+        r.font.hidden = True
+    _signature_cell(path, hidden)
+    assert not [m for m in messages(path) if m.startswith("chu_ky")]
+
+
+@pytest.mark.parametrize("note", ["(đã ký)", "(Đã ký)", "(ký, ghi rõ họ tên)", "[chữ ký số]", "(Ký tên, đóng dấu)"])
+def test_a_placeholder_under_the_name_is_not_taken_for_the_signer(tmp_path, note):
+    path = scratch(tmp_path)
+    _signature_cell(path, lambda cell: _run(cell.add_paragraph(), note, 14, italic=True))
+    assert not [m for m in messages(path) if m.startswith("chu_ky")]
+    from generator.checker.docmodel import load
+    from generator.checker.rules import find_elements
+
+    assert find_elements(load(path)).signer_name.text == "Nguyễn Văn A"
+
+
+def test_coloured_text_is_an_error_and_black_or_automatic_text_is_not(tmp_path):
+    path = scratch(tmp_path)
+    assert not [m for m in messages(path) if m.startswith("mau_chu")]
+    d = docx.Document(str(path))
+    body = next(p for p in d.paragraphs if p.text.startswith("Thực hiện"))
+    body.runs[0].font.color.rgb = docx.shared.RGBColor(0, 0, 0)  # black, written out: fine
+    r = body.add_run(" www.langson.gov.vn")
+    r.font.color.rgb = docx.shared.RGBColor(0x05, 0x63, 0xC1)
+    d.save(str(path))
+    said = [m for m in messages(path) if m.startswith("mau_chu")]
+    assert said == ["mau_chu: 1 đoạn có chữ màu #0563C1 (theo thuộc tính chữ); NĐ 30: chữ màu đen."]
+
+
+def _landscape(path, margins):
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    d = docx.Document(str(path))
+    s = d.sections[0]
+    s.orientation, s.page_width, s.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
+    s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = (Mm(v) for v in margins)
+    d.save(str(path))
+
+
+def test_a_landscape_page_has_its_margins_judged_turned_with_the_sheet(tmp_path):
+    path = scratch(tmp_path)
+    _landscape(path, (30, 4.9, 20, 20))  # the bound edge on top; a bottom margin a printer cuts
+    said = [m for m in messages(path) if m.startswith("le_trang")]
+    assert said == ["le_trang: lề dưới 4.9 mm; NĐ 30: 15–20 mm (trang nằm ngang: lề của tờ giấy xoay theo)."]
+    _landscape(path, (30, 15, 20, 20))
+    assert not [m for m in messages(path) if m.startswith("le_trang")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -106,6 +106,7 @@ class Run:
     italic: bool
     caps: bool
     script: bool = False  # superscript or subscript: Word prints it smaller, whatever its size
+    color: str | None = None  # RRGGBB as written, None for automatic (black)
 
 
 @dataclass
@@ -138,8 +139,8 @@ class Para:
                 tail.append(r)
             else:
                 cut = pos - seen
-                head.append(Run(r.text[:cut], r.font, r.size, r.bold, r.italic, r.caps))
-                tail.append(Run(r.text[cut:], r.font, r.size, r.bold, r.italic, r.caps))
+                head.append(replace(r, text=r.text[:cut]))
+                tail.append(replace(r, text=r.text[cut:]))
             seen += len(r.text)
         make = lambda runs: Para(**{**self.__dict__, "runs": runs, "text": "".join(r.text for r in runs)})  # noqa: E731
         return make(head), make(tail)
@@ -314,6 +315,15 @@ def _ppr_value(pprs: list, getter):
     return None
 
 
+# The page's own colour: text in it (filler in the space for a signature) prints as nothing.
+_PAPER = ("FFFFFF",)
+
+
+def _color(rpr):
+    el = rpr.find(w("color"))
+    return el.get(w("val"), "").upper() or None if el is not None else None
+
+
 def _jc(ppr):
     el = ppr.find(w("jc"))
     if el is None:
@@ -475,8 +485,12 @@ def load(path: Path) -> Document:
             font, size, bold, italic, caps = resolver.run_props(chain)
             script = _ppr_value(chain, lambda r: (r.find(w("vertAlign")).get(w("val")) in ("superscript", "subscript"))
                                 if r.find(w("vertAlign")) is not None else None)
+            color = _ppr_value(chain, _color)
+            if _ppr_value(chain, lambda r: _on(r.find(w("vanish")))) or size == 0 or color in _PAPER:
+                continue  # text Word never shows (hidden, no size, white on the page) is no element
             # Composed (NFC) text, so «KẾ HOẠCH» typed with combining marks still reads as itself.
-            runs.append(Run(unicodedata.normalize("NFC", text), font, size, bold, italic, caps, bool(script)))
+            runs.append(Run(unicodedata.normalize("NFC", text), font, size, bold, italic, caps, bool(script),
+                            None if color in (None, "AUTO", "000000") else color))
         style = styles.by_id.get(sid)
         line = _ppr_value(pprs, _line)
         return Para(

@@ -25,6 +25,9 @@ TYPES = {
     "HƯỚNG DẪN": "Hướng dẫn", "NGHỊ ĐỊNH": "Nghị định", "CÔNG ĐIỆN": "Công điện", "GIẤY MỜI": "Giấy mời",
 }
 ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
+# What stands in the space for the signature, not the signer: «(đã ký)», «(Ký, ghi rõ họ tên)»,
+# «[chữ ký số]», «(Ký tên, đóng dấu)».
+PLACEHOLDER = re.compile(r"(?i)[\[(][^\])]*\bký\b[^\])]*[\])]")
 
 
 @dataclass
@@ -178,7 +181,8 @@ def find_elements(doc: Document) -> Elements:
             e.recipients = _merge_wrapped([first_recipient] * (first_recipient is not None) + [
                 p for p in paras if p.table == t and p.row == row and p.cell == col
                 and p.index > e.noi_nhan.index and p.text.strip()])
-            signer = [p for p in paras if p.table == t and p.row == row and p.cell != col and p.text.strip()]
+            signer = [p for p in paras if p.table == t and p.row == row and p.cell != col and p.text.strip()
+                      and not PLACEHOLDER.fullmatch(p.text.strip())]
             if signer:
                 e.signer_name = signer[-1]
                 # The authority lines; notes such as «(Đã ký)» or «[chữ ký số]» are not part of them.
@@ -314,14 +318,17 @@ def _paper(ctx):
 def _margins(ctx):
     out = []
     limits = {"top": ("trên", 20, 25), "bottom": ("dưới", 20, 25), "left": ("trái", 30, 35), "right": ("phải", 15, 20)}
+    # A landscape page is the portrait sheet turned: its bound edge (trái, 30–35 mm) is on top, so
+    # the limits turn with it: trên 30–35, dưới 15–20, trái and phải 20–25 mm.
+    turned = {"top": ("trên", 30, 35), "bottom": ("dưới", 15, 20), "left": ("trái", 20, 25),
+              "right": ("phải", 20, 25)}
     for s in ctx.doc.sections:
-        if s.landscape:  # the margins turn with the page: trái/phải become trên/dưới
-            continue
-        for side, (name, lo, hi) in limits.items():
+        for side, (name, lo, hi) in (turned if s.landscape else limits).items():
             v = s.margins_mm.get(side)
             if v is not None and not lo - 0.3 <= v <= hi + 0.3:
                 out.append(Finding("le_trang", LOI, f"mục {s.index + 1}",
-                                   f"lề {name} {v:.1f} mm; NĐ 30: {lo}–{hi} mm."))
+                                   f"lề {name} {v:.1f} mm; NĐ 30: {lo}–{hi} mm"
+                                   + (" (trang nằm ngang: lề của tờ giấy xoay theo)." if s.landscape else ".")))
     return out
 
 
@@ -348,6 +355,20 @@ def _font(ctx):
         else:
             out.append(Finding("phong_chu", LOI, at_(ps[0]), f"{len(ps)} đoạn dùng phông {f}; NĐ 30: {FONT} (bộ mã Unicode)."))
     return out
+
+
+@rule("mau_chu", "Chữ màu đen")
+def _colour(ctx):
+    doc = ctx.doc
+    shown = sorted(doc.shown_parts("headers") | doc.shown_parts("footers"))
+    coloured: dict[str, list[Para]] = {}
+    for p in doc.paragraphs + [p for part in shown for p in doc.part_paragraphs.get(part, [])]:
+        for r in p.runs:
+            if r.color and r.text.strip():
+                coloured.setdefault(r.color, []).append(p)
+                break
+    return [Finding("mau_chu", LOI, at(ps[0]), f"{len(ps)} đoạn có chữ màu #{c} (theo thuộc tính chữ); NĐ 30: chữ "
+                    "màu đen.") for c, ps in coloured.items()]
 
 
 @rule("so_trang", "Số trang: từ trang 2, giữa lề trên, không có ở trang 1")
