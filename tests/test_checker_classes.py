@@ -482,3 +482,49 @@ def test_a_landscape_page_has_its_margins_judged_turned_with_the_sheet(tmp_path)
     assert said == ["le_trang: lề dưới 4.9 mm; NĐ 30: 15–20 mm (trang nằm ngang: lề của tờ giấy xoay theo)."]
     _landscape(path, (30, 15, 20, 20))
     assert not [m for m in messages(path) if m.startswith("le_trang")]
+
+
+# -- the kind of document ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["PHƯƠNG ÁN", "ĐỀ ÁN", "QUY CHẾ", "GIẤY GIỚI THIỆU", "NGHỊ QUYẾT"])
+def test_every_type_name_of_nd30_is_known(tmp_path, kind):
+    from generator.checker.docmodel import load
+    from generator.checker.rules import find_elements
+
+    assert find_elements(load(scratch(tmp_path, kind=kind))).doc_type == kind.capitalize()
+
+
+def test_a_type_name_nd30_does_not_list_is_named_as_such_not_taken_for_a_cong_van(tmp_path):
+    """An «ĐỀ XUẤT» with a V/v under it: judged as a document with a type name (its size, the V/v
+    that does not belong there), and said to be outside NĐ 30's list."""
+    from generator.checker.docmodel import load
+    from generator.checker.rules import find_elements
+
+    path = scratch(tmp_path, kind="ĐỀ XUẤT", vv=True)
+    d = docx.Document(str(path))
+    title = next(p for p in d.paragraphs if p.text == "ĐỀ XUẤT")
+    title.runs[0].font.size = Pt(16)
+    d.save(str(path))
+    assert find_elements(load(path)).doc_type == "tên loại ngoài NĐ 30: «ĐỀ XUẤT»"
+    said = messages(path)
+    assert any(m.startswith("ten_loai") and "16" in m for m in said), said
+    assert any(m.startswith("cong_van") and "V/v" in m for m in said), said
+
+
+def _tab_indented(path, tab_twips=None):
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        if p.text.startswith("Thực hiện"):
+            p.paragraph_format.first_line_indent = 0
+            p.runs[0].text = "\t" + p.runs[0].text
+    if tab_twips is not None:
+        d.settings.element.find(qn("w:defaultTabStop")).set(qn("w:val"), str(tab_twips))
+    d.save(str(path))
+
+
+def test_a_first_line_indented_with_a_leading_tab_is_judged_where_it_prints(tmp_path):
+    path = scratch(tmp_path)
+    _tab_indented(path)  # Word's default tab stop: 720 twips, 12.7 mm, as a first-line indent
+    assert not [m for m in messages(path) if "lùi vào" in m]
+    _tab_indented(path, 1440)  # a 25.4 mm stop prints the text too far in
+    assert [m for m in messages(path) if "lùi vào" in m]

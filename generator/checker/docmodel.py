@@ -210,6 +210,17 @@ class Document:
     styles: Styles
     part_paragraphs: dict[str, list[Para]]  # headers and footers, resolved like the body
     package_problems: list = field(default_factory=list)  # package.Problem, read from the zip
+    default_tab_mm: float = 12.7  # settings' defaultTabStop: where a leading <w:tab/> prints the text
+
+    def printed_start_mm(self, p: Para) -> float:
+        """Where the first line's text prints, from the indent: a paragraph opening with a tab
+        prints at the next default tab stop (its own custom tab stops are not read)."""
+        if not p.text.startswith("\t") or p.first_line_mm >= self.default_tab_mm:
+            return p.first_line_mm
+        stop = self.default_tab_mm
+        while stop <= p.left_mm + p.first_line_mm:
+            stop += self.default_tab_mm
+        return stop - p.left_mm
 
     def header_has_page_field(self, part: str | None) -> bool:
         return part is not None and _has_page_field(self.part_xml.get(part))
@@ -557,4 +568,7 @@ def load(path: Path) -> Document:
         if owner is not None and id(owner) in index_of:
             starts_at = index_of[id(owner)] + 1
     even_odd = settings is not None and _on(settings.find(w("evenAndOddHeaders"))) is True
-    return Document(path, paragraphs, tables, sections, even_odd, parts, styles, part_paragraphs, problems)
+    tab = settings.find(w("defaultTabStop")) if settings is not None else None
+    tab_mm = int(tab.get(w("val"))) * TWIP_MM if tab is not None and (tab.get(w("val")) or "").isdigit() else 12.7
+    return Document(path, paragraphs, tables, sections, even_odd, parts, styles, part_paragraphs, problems,
+                    tab_mm or 12.7)

@@ -19,11 +19,16 @@ from .docmodel import Document, Para, is_typed_rule
 DAT, KHONG_DAT, KHONG_DANH_GIA = "đạt", "không đạt", "không đánh giá được"
 
 FONT = "Times New Roman"
-TYPES = {
-    "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "TỜ TRÌNH": "Tờ trình", "BÁO CÁO": "Báo cáo",
-    "THÔNG BÁO": "Thông báo", "BIÊN BẢN": "Biên bản", "CHƯƠNG TRÌNH": "Chương trình",
-    "HƯỚNG DẪN": "Hướng dẫn", "NGHỊ ĐỊNH": "Nghị định", "CÔNG ĐIỆN": "Công điện", "GIẤY MỜI": "Giấy mời",
-}
+# Every tên loại of NĐ 30 Phụ lục III (and the Nghị định the office also receives), as printed.
+TYPES = {t.upper(): t for t in (
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
+    "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình", "Hợp đồng",
+    "Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu",
+    "Giấy nghỉ phép", "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công", "Nghị định")}
+TYPES.update({"BẢN THOẢ THUẬN": "Bản thỏa thuận", "GIẤY UỶ QUYỀN": "Giấy ủy quyền"})  # the old placing of the mark
+# A title set as a tên loại (capitals, bold, centred, a word or three) that NĐ 30 does not list:
+# judged as a document with a type name, and named for what it is.
+UNKNOWN_TYPE = "tên loại ngoài NĐ 30"
 ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
 # What stands in the space for the signature, not the signer: «(đã ký)», «(Ký, ghi rõ họ tên)»,
 # «[chữ ký số]», «(Ký tên, đóng dấu)».
@@ -153,6 +158,13 @@ def find_elements(doc: Document) -> Elements:
         if re.match(r"(?i)(phụ lục|danh sách)\b", t) and p.table is None and e.quoc_hieu is None:
             e.type_line, e.doc_type = p, "Phụ lục"
             break
+    if e.type_line is None and e.header_table is not None:
+        # Only the first line under the header can be a tên loại.
+        p = next((p for p in after_header if p.text.strip() and not _is_rule_para(p)), None)
+        t = squash(p.text) if p is not None else ""
+        if (p is not None and p.table is None and t.upper() == t and p.bold and p.alignment == "center"
+                and 1 <= len(t.split()) <= 4 and re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", t)):
+            e.type_line, e.doc_type = p, f"{UNKNOWN_TYPE}: «{t}»"
     if e.type_line is None and e.vv is not None:
         e.doc_type = "Công văn"
     start = e.type_line.index + 1 if e.type_line else (e.vv.index + 1 if e.vv else 0)
@@ -602,7 +614,7 @@ def _body(ctx):
             continue  # headings, titles and short lines: only the size applies
         if p.alignment != "both":
             add("nội dung phải căn đều hai bên")
-        if not 9.5 <= p.first_line_mm <= 12.8:
+        if not 9.5 <= ctx.doc.printed_start_mm(p) <= 12.8:  # the print, a leading tab included
             add("chữ đầu dòng phải lùi vào 1–1,27 cm")
         if (p.space_after_pt or 0) + (p.space_before_pt or 0) < 6:
             add("khoảng cách giữa các đoạn (trước + sau) tối thiểu 6 pt")
