@@ -528,3 +528,28 @@ def test_a_first_line_indented_with_a_leading_tab_is_judged_where_it_prints(tmp_
     assert not [m for m in messages(path) if "lùi vào" in m]
     _tab_indented(path, 1440)  # a 25.4 mm stop prints the text too far in
     assert [m for m in messages(path) if "lùi vào" in m]
+
+
+def _page_number_in_default_footer(path, first_page_apart: bool):
+    d = docx.Document(str(path))
+    for p in [p for p in d.paragraphs if p.text.startswith("Thực hiện") and not p.text.endswith("./.")][:6]:
+        p._p.getparent().remove(p._p)  # one page
+    s = d.sections[0]
+    s.different_first_page_header_footer = first_page_apart
+    s.footer.is_linked_to_previous = False
+    _page_field(s.footer.paragraphs[0], None)
+    d.save(str(path))
+
+
+def test_a_page_number_in_a_footer_a_one_page_document_never_prints_is_not_a_finding(tmp_path):
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+    path = scratch(tmp_path)  # one page, its first page apart (titlePg), no first-page footer
+    _page_number_in_default_footer(path, True)
+    assert rendered.render_many([path])[path].page_count == 1
+    said = [f.message for f in check_file(path, render=True).findings if f.rule == "so_trang"]
+    assert not [m for m in said if "chân trang" in m], said
+    _page_number_in_default_footer(path, False)  # now page 1 prints the default footer
+    said = [f.message for f in check_file(path, render=True).findings if f.rule == "so_trang"]
+    assert [m for m in said if "chân trang" in m], said

@@ -391,6 +391,10 @@ def _page_numbers(ctx):
     has = doc.header_has_page_field
     headers = sorted(h for h in doc.shown_parts("headers") if has(h))
     in_footer = sorted(f for f in doc.shown_parts("footers") if has(f))
+    if getattr(ctx.rendered, "page_count", None) == 1:
+        # One page prints only page 1's footer: under titlePg that is the first-page one (or none),
+        # so a page number in the default footer is never printed.
+        in_footer = [f for f in in_footer if f == doc.shown(doc.sections[0], "footers")["first"]]
     if in_footer:
         out.append(Finding("so_trang", LOI, in_footer[0], "số trang ở chân trang; NĐ 30: giữa, ở phần lề trên."))
     if not headers and not in_footer:
