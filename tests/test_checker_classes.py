@@ -553,3 +553,17 @@ def test_a_page_number_in_a_footer_a_one_page_document_never_prints_is_not_a_fin
     _page_number_in_default_footer(path, False)  # now page 1 prints the default footer
     said = [f.message for f in check_file(path, render=True).findings if f.rule == "so_trang"]
     assert [m for m in said if "chân trang" in m], said
+
+
+def test_spacing_is_judged_by_the_printed_gap_not_by_one_paragraph(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    body = [p for p in d.paragraphs if p.text.startswith("Thực hiện")]
+    for p in body:  # 0 pt before and after on each paragraph…
+        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    d.save(str(path))
+    assert [m for m in messages(path) if "tối thiểu 6 pt" in m]
+    for p in body[:-1]:  # …but 6 pt after the one above: the printed gap is 6 pt
+        p.paragraph_format.space_after = Pt(6)
+    d.save(str(path))
+    assert not [m for m in messages(path) if "tối thiểu 6 pt" in m]

@@ -604,6 +604,17 @@ def _is_heading(p: Para) -> bool:
     return bool(re.match(rf"{ROMAN}\.|\d+(\.\d+)*\.\s|[a-zđ]\)", squash(p.text))) and len(p.text) < 120 and p.bold
 
 
+def _gap(doc: Document, above: int, below: int) -> float:
+    """The printed space between two paragraphs, in points: the upper one's space after plus the
+    lower one's space before, as Word adds them by default (no compatibility option read). At
+    the body's edge, only the paragraph's own side counts."""
+    paras = doc.paragraphs
+    upper = paras[above] if 0 <= above < len(paras) else None
+    lower = paras[below] if 0 <= below < len(paras) else None
+    return ((upper.space_after_pt or 0) if upper is not None else 0) + (
+        (lower.space_before_pt or 0) if lower is not None else 0)
+
+
 @rule("noi_dung", "Nội dung: 13–14, căn đều, lùi đầu dòng 1–1,27 cm, cách đoạn ≥ 6 pt, giãn dòng 1–1,5",
       skip=("Phụ lục",))
 def _body(ctx):
@@ -620,7 +631,7 @@ def _body(ctx):
             add("nội dung phải căn đều hai bên")
         if not 9.5 <= ctx.doc.printed_start_mm(p) <= 12.8:  # the print, a leading tab included
             add("chữ đầu dòng phải lùi vào 1–1,27 cm")
-        if (p.space_after_pt or 0) + (p.space_before_pt or 0) < 6:
+        if max(_gap(ctx.doc, p.index - 1, p.index), _gap(ctx.doc, p.index, p.index + 1)) < 6:
             add("khoảng cách giữa các đoạn (trước + sau) tối thiểu 6 pt")
         if p.line_spacing:
             rule_, v = p.line_spacing
