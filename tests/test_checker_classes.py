@@ -567,3 +567,49 @@ def test_spacing_is_judged_by_the_printed_gap_not_by_one_paragraph(tmp_path):
         p.paragraph_format.space_after = Pt(6)
     d.save(str(path))
     assert not [m for m in messages(path) if "tối thiểu 6 pt" in m]
+
+
+# -- one paragraph, several printed lines -----------------------------------------------------------
+
+def test_the_parent_body_and_the_issuer_after_a_line_break_in_one_paragraph_are_two_elements(tmp_path):
+    path = scratch(tmp_path)
+    before = [m for m in messages(path) if m.startswith(("co_quan", "ten_co_quan"))]
+    d = docx.Document(str(path))
+    left = d.tables[0].rows[0].cells[0]
+    parent, issuer = left.paragraphs[0], left.paragraphs[1]
+    parent.runs[-1].add_break(WD_BREAK.LINE)
+    _run(parent, "SỞ NỘI VỤ", 13, bold=True)
+    issuer._p.getparent().remove(issuer._p)
+    d.save(str(path))
+    assert [m for m in messages(path) if m.startswith(("co_quan", "ten_co_quan"))] == before
+
+
+def test_the_luu_line_after_a_line_break_is_the_last_recipient(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    cell = _signer_cell(d)
+    first, last = cell.paragraphs[1], cell.paragraphs[2]
+    first.runs[-1].add_break(WD_BREAK.LINE)
+    _run(first, "- Lưu: VT.", 11)
+    last._p.getparent().remove(last._p)
+    d.save(str(path))
+    assert not [m for m in messages(path) if m.startswith("noi_nhan")]
+
+
+def test_a_date_typed_after_tabs_on_the_numbers_line_is_the_date_line(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    header = d.tables[0].rows[0].cells
+    number = next(p for p in header[0].paragraphs if p.text.startswith("Số:"))
+    date = next(p for p in header[1].paragraphs if "ngày" in p.text)
+    _run(number, "\t\t", 13)
+    _run(number, "Lạng Sơn, ngày 05 tháng 3 năm 2024", 14, italic=True)
+    date._p.getparent().remove(date._p)
+    d.save(str(path))
+    from generator.checker.docmodel import load
+    from generator.checker.rules import find_elements
+
+    el = find_elements(load(path))
+    assert el.number.text.strip() == "Số: 05/KH-SNV"
+    assert el.date_line.text == "Lạng Sơn, ngày 05 tháng 3 năm 2024"
+    assert not [m for m in messages(path) if m.startswith(("so_ky_hieu", "dia_danh_ngay"))]

@@ -86,6 +86,30 @@ def _is_rule_para(p: Para) -> bool:
     return (not text and (p.has_border_above or p.has_border_below)) or is_typed_rule(text)
 
 
+def printed_lines(p: Para) -> list[Para]:
+    """A paragraph as the lines Word prints: cut at each line break (<w:br/>), so the cơ quan
+    chủ quản and the cơ quan ban hành typed in one paragraph, or «- Lưu: VT.» after a break, are
+    each an element of their own."""
+    lines, rest = [], p
+    while "\n" in rest.text:
+        head, tail = rest.split_at(rest.text.index("\n"))
+        lines.append(head)
+        rest = tail.split_at(1)[1]  # the break itself prints nothing
+    return lines + [rest]
+
+
+# The date typed on the number's own line after tabs («Số: 05/UBND\t\tLạng Sơn, ngày …»): two columns.
+_DATE_AFTER_TABS = re.compile(r"\t[\t ]*(?=[^\d,:\t]{2,40},\s*ngày\b)")
+
+
+def _columns(p: Para) -> list[Para]:
+    m = _DATE_AFTER_TABS.search(p.text)
+    if not m:
+        return [p]
+    head, tail = p.split_at(m.start())
+    return [head, tail.split_at(m.end() - m.start())[1]]
+
+
 def _merge_wrapped(lines: list[Para]) -> list[Para]:
     """Recipients typed over two lines («- Các bộ, cơ quan ngang bộ,» / «cơ quan thuộc Chính phủ;»)
     are one recipient: a line that does not start with «-» continues the one before it."""
@@ -121,7 +145,8 @@ def find_elements(doc: Document) -> Elements:
     if paras and any(p.style_name.startswith("BK ") for p in paras):
         e.doc_type = CERTIFICATE
         return e
-    top = [p for p in paras[:40] if p.text.strip() and not _is_rule_para(p)]
+    top = [c for p in paras[:40] for line in printed_lines(p) for c in _columns(line)
+           if c.text.strip() and not _is_rule_para(c)]
     for p in top:
         t = squash(p.text)
         if e.quoc_hieu is None and re.fullmatch(r"CỘNG\s*H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM", t.upper()):
@@ -139,9 +164,9 @@ def find_elements(doc: Document) -> Elements:
         e.header_table = anchor.table
     if e.number is not None and e.number.table is not None:
         t, col = e.number.table, e.number.cell
-        above = [p for p in paras if p.table == t and p.cell == col and p.row is not None
+        above = [line for p in paras if p.table == t and p.cell == col and p.row is not None
                  and (p.row < e.number.row or (p.row == e.number.row and p.index < e.number.index))
-                 and p.text.strip() and not _is_rule_para(p)]
+                 for line in printed_lines(p) if line.text.strip() and not _is_rule_para(line)]
         if len(above) >= 2 and not above[0].bold and all(p.bold for p in above[1:]):
             e.parent_body, e.issuing_body = above[0], above[1:]
         else:
@@ -190,9 +215,9 @@ def find_elements(doc: Document) -> Elements:
     if e.noi_nhan is not None:
         if e.noi_nhan.table is not None:
             t, row, col = e.noi_nhan.table, e.noi_nhan.row, e.noi_nhan.cell
-            e.recipients = _merge_wrapped([first_recipient] * (first_recipient is not None) + [
+            e.recipients = _merge_wrapped([line for p in [first_recipient] * (first_recipient is not None) + [
                 p for p in paras if p.table == t and p.row == row and p.cell == col
-                and p.index > e.noi_nhan.index and p.text.strip()])
+                and p.index > e.noi_nhan.index] for line in printed_lines(p) if line.text.strip()])
             signer = [p for p in paras if p.table == t and p.row == row and p.cell != col and p.text.strip()
                       and not PLACEHOLDER.fullmatch(p.text.strip())]
             if signer:
