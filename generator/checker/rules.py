@@ -175,7 +175,9 @@ def find_elements(doc: Document) -> Elements:
     # The type line: the first known type name after the header block.
     for p in after_header[:30]:
         t = squash(p.text).upper()
-        kind = TYPES.get(t) or ("Biên bản" if t.startswith("BIÊN BẢN ") else None)
+        # «BIÊN BẢN LÀM VIỆC», «GIẤY MỜI HỌP»: a tên loại with the subject's first words after it.
+        kind = TYPES.get(t) or (next((v for k, v in TYPES.items() if t.startswith(k + " ")), None)
+                                if len(t.split()) <= 6 and t == squash(p.text) else None)
         if kind and p.table is None:
             e.type_line, e.doc_type = p, kind
             break
