@@ -615,3 +615,18 @@ def test_a_date_typed_after_tabs_on_the_numbers_line_is_the_date_line(tmp_path):
     assert el.number.text.strip() == "Số: 05/KH-SNV"
     assert el.date_line.text == "Lạng Sơn, ngày 05 tháng 3 năm 2024"
     assert not [m for m in messages(path) if m.startswith(("so_ky_hieu", "dia_danh_ngay"))]
+
+
+def test_the_same_margin_in_many_sections_is_one_finding_naming_them(tmp_path):
+    from docx.enum.section import WD_SECTION
+    from docx.shared import Mm
+
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    for _ in range(3):
+        d.add_section(WD_SECTION.NEW_PAGE)
+    for s in d.sections:
+        s.bottom_margin = Mm(10)
+    d.save(str(path))
+    assert [m for m in messages(path) if m.startswith("le_trang")] == ["le_trang: lề dưới 10.0 mm; NĐ 30: 20–25 mm."]
+    assert [f.location for f in check_file(path, render=False).findings if f.rule == "le_trang"] == ["mục 1, 2, 3, 4"]

@@ -355,20 +355,22 @@ def _paper(ctx):
 
 @rule("le_trang", "Lề trang: trên, dưới 20–25 mm; trái 30–35 mm; phải 15–20 mm")
 def _margins(ctx):
-    out = []
     limits = {"top": ("trên", 20, 25), "bottom": ("dưới", 20, 25), "left": ("trái", 30, 35), "right": ("phải", 15, 20)}
     # A landscape page is the portrait sheet turned: its bound edge (trái, 30–35 mm) is on top, so
     # the limits turn with it: trên 30–35, dưới 15–20, trái and phải 20–25 mm.
     turned = {"top": ("trên", 30, 35), "bottom": ("dưới", 15, 20), "left": ("trái", 20, 25),
               "right": ("phải", 20, 25)}
+    # One finding per departure, naming every section it is in: a document of many sections with
+    # the same margins says it once.
+    found: dict[str, list[str]] = {}
     for s in ctx.doc.sections:
         for side, (name, lo, hi) in (turned if s.landscape else limits).items():
             v = s.margins_mm.get(side)
             if v is not None and not lo - 0.3 <= v <= hi + 0.3:
-                out.append(Finding("le_trang", LOI, f"mục {s.index + 1}",
-                                   f"lề {name} {v:.1f} mm; NĐ 30: {lo}–{hi} mm"
-                                   + (" (trang nằm ngang: lề của tờ giấy xoay theo)." if s.landscape else ".")))
-    return out
+                found.setdefault(f"lề {name} {v:.1f} mm; NĐ 30: {lo}–{hi} mm"
+                                 + (" (trang nằm ngang: lề của tờ giấy xoay theo)." if s.landscape else "."),
+                                 []).append(str(s.index + 1))
+    return [Finding("le_trang", LOI, "mục " + ", ".join(where), message) for message, where in found.items()]
 
 
 @rule("phong_chu", "Phông chữ Times New Roman")
