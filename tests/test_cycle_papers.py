@@ -326,3 +326,25 @@ def test_every_later_paper_passes_our_own_checker_with_rendering_and_the_schema(
     assert_valid(docs)
     awardee = texts(each[-1])
     assert any("sẽ được nhận Bằng khen" in t for t in awardee)
+
+
+@pytest.mark.parametrize("day, overdue", [(5, False), (7, False), (8, True)])
+def test_the_chase_letter_says_the_deadline_is_near_or_past_by_its_own_date(day, overdue):
+    """reports_due is 07/4/2023: a letter of the 5th or the 7th says «sắp hết», of the 8th «đã quá»."""
+    from generator import context_cycle, intake, quotas
+
+    text = shipped()
+    at = text.index("\nchase:")
+    text = text[:at] + text[at:].replace("    day: null", f"    day: {day}", 1)
+    plan = parse_plan(text)
+    ctx = context_cycle.chase(plan, quotas.allocate(plan), intake.sample_marks(plan))
+    assert ctx["chase"]["overdue"] is overdue
+    from generator.main import render_jobs, plan_documents
+
+    _, jobs = plan_documents(plan, "chase", data=intake.sample_marks(plan))
+    import io
+
+    letter = render_jobs(plan, jobs, ROOT / "templates")["don_doc/cong_van_don_doc.docx"]
+    words = "\n".join(p.text for p in docx.Document(io.BytesIO(letter)).paragraphs)
+    assert ("Đến nay đã quá thời hạn trên" in words) is overdue
+    assert ("Đến nay sắp hết thời hạn trên" in words) is not overdue
