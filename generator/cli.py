@@ -14,7 +14,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(
         prog="build_docs.py",
-        description="Tạo Kế hoạch và Phụ lục (.docx) từ tệp cấu hình YAML.",
+        description="Tạo Kế hoạch, Phụ lục và các văn bản của vòng khen thưởng (.docx) từ tệp cấu hình YAML; "
+                    "không có tùy chọn nào thì tạo Kế hoạch và Phụ lục.",
     )
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình (mặc định config/plan.yaml)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi văn bản (mặc định output/)")
