@@ -174,10 +174,7 @@ def _papers(args, groups: list[str]) -> int:
     for group in groups:
         result = build_paper(args.config, args.output, group, args.templates)
         if group == "chase":
-            from .context_cycle import chased_units
-            from .quotas import allocate
-
-            chased = chased_units(result.plan, allocate(result.plan), result.awards)
+            chased = result.chased
             if not chased:
                 print("Không có đơn vị nào cần đôn đốc: lần tiếp nhận gần nhất, mọi đơn vị đều «đủ» "
                       "(hoặc chỉ còn Cơ quan LĐLĐ tỉnh).")

@@ -8,7 +8,8 @@ import re
 
 import yaml
 
-from .model import Chase, Conference, Letter, Outline, PlanDate, Signer
+from .config_awards import decision_day, surely_before
+from .model import Chase, Conference, Letter, Outline, Signer
 
 LETTER_KEYS = ("code", "date", "recipients")
 LETTER_OPTIONAL = ("number", "signer")
@@ -40,7 +41,7 @@ def chase(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Chase |
     deadline = r.get(v, "new_deadline", field, r.date)
     if letter is None or deadline is None:
         return None
-    if _before(deadline, letter.date):
+    if deadline < decision_day(letter.date):
         r.fail(v["new_deadline"], f"{field}.new_deadline", f"hạn mới {deadline:%d/%m/%Y} đến trước ngày của công văn "
                f"đôn đốc (tháng {letter.date.month:02d}/{letter.date.year}); ghi một ngày sau đó.")
         return None
@@ -69,7 +70,7 @@ def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Co
         r.fail(node, field, "Giấy mời chưa mời ai: ghi leaders (người đại diện mỗi đơn vị, ví dụ «Đồng chí Chủ tịch»),"
                " awardees: true (các tập thể, cá nhân được khen thưởng) hoặc guests (khách mời).")
         return None
-    if _before(day, letter.date):
+    if day < decision_day(letter.date):
         r.fail(v["day"], f"{field}.day", f"Hội nghị ngày {day:%d/%m/%Y} đến trước ngày của Giấy mời "
                f"(tháng {letter.date.month:02d}/{letter.date.year}); Giấy mời gửi trước Hội nghị.")
         return None
@@ -107,7 +108,7 @@ def check_after_decision(r, plan_parts: dict, top: dict) -> None:
     dated before the decision, and a conference after the plan's deadline for it. (A Giấy mời
     may well go out before the decision is signed.)"""
     d, letter = plan_parts.get("decision"), plan_parts.get("results")
-    if d is not None and letter is not None and _month_before(letter.date, d.date):
+    if d is not None and letter is not None and surely_before(letter.date, d.date):
         node = {k.value: n for k, n in top["results"].value}["date"]
         r.warn(node, "results.date", f"công văn gửi Quyết định ghi tháng {letter.date.month:02d}/{letter.date.year}, "
                f"trước Quyết định khen thưởng (tháng {d.date.month:02d}/{d.date.year}) mà công văn gửi đi.")
@@ -116,12 +117,3 @@ def check_after_decision(r, plan_parts: dict, top: dict) -> None:
         node = {k.value: n for k, n in top["conference"].value}["day"]
         r.warn(node, "conference.day", f"Hội nghị ngày {c.day:%d/%m/%Y}, sau hạn {s.conference_by:%d/%m/%Y} của "
                "Kế hoạch (schedule.conference_by).")
-
-
-def _before(day, date: PlanDate) -> bool:
-    """A day before a date whose day may be blank (then the month's first counts)."""
-    return (day.year, day.month, day.day) < (date.year, date.month, date.day or 1)
-
-
-def _month_before(a: PlanDate, b: PlanDate) -> bool:
-    return (a.year, a.month, a.day or 31) < (b.year, b.month, b.day or 1)

@@ -107,10 +107,6 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     """The Tờ trình of the Ban, the Quyết định and its list: the awardees grouped by the unit that
     proposed them, numbered on within each part, and the counts Điều 1 prints, taken from
     the same rows."""
-    from .config_awards import decision_day
-
-    d = plan.decision
-    day = decision_day(d.date)
     parts = {}
     for kind, rows in (("collectives", awards.collectives), ("individuals", awards.individuals)):
         listed = [{**_plain(a), "stt": i, "values": dict(a.values)} for i, a in enumerate(rows, 1)]
@@ -129,16 +125,7 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     return {
         **build(plan, allocation),
         "nominations": _plain(plan.nominations),
-        "decision": {
-            "authority": d.authority, "code": d.code, "number": two_digits_or_blank(d.number),
-            "date_line": date_line(d.date.year, d.date.month, d.date.day),
-            "short_date": f"{two_digits_or_blank(d.date.day)}/{month_text(d.date.month)}/{d.date.year}",
-            "year": d.date.year, "proposer": d.proposer, "proposer_code": d.proposer_code,
-            "proposer_signer": _plain(d.proposer_signer), "campaign": d.campaign, "prize": d.prize,
-            "executors": d.executors,
-            "legal_basis": [b.text for b in d.legal_basis if b.in_force(day)],
-            "recipients": _recipients(d.recipients),
-        },
+        "decision": decision_record(plan),
         "awards": {
             **parts,
             "units": sorted(by_unit.values(), key=lambda u: u["stt"]),
@@ -149,6 +136,32 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
             "partial": [{"name": n, "status": s} for n, s in awards.partial],
         },
     }
+
+
+def decision_record(plan: Plan) -> dict[str, Any]:
+    """The decision as its documents cite it: number, date, Căn cứ in force on its day, …"""
+    from .config_awards import decision_day
+
+    d = plan.decision
+    day = decision_day(d.date)
+    return {
+        "authority": d.authority, "code": d.code, "number": two_digits_or_blank(d.number),
+        "date_line": date_line(d.date.year, d.date.month, d.date.day),
+        "short_date": f"{two_digits_or_blank(d.date.day)}/{month_text(d.date.month)}/{d.date.year}",
+        "year": d.date.year, "proposer": d.proposer, "proposer_code": d.proposer_code,
+        "proposer_signer": _plain(d.proposer_signer), "campaign": d.campaign, "prize": d.prize,
+        "executors": d.executors,
+        "legal_basis": [b.text for b in d.legal_basis if b.in_force(day)],
+        "recipients": _recipients(d.recipients),
+    }
+
+
+def shown_workplace(a, full: dict[str, str]) -> str:
+    """An awardee's workplace as printed: written as the proposing unit's short name («LĐLĐ
+    Thành phố», which names no city), it is printed as that unit's full name."""
+    from .config import normal_name
+
+    return full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
 
 
 def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
@@ -176,10 +189,7 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
                                       f"cách gọi cho giới tính này ({', '.join(c.address)}).")
             else:
                 address = c.address
-        # A workplace written as the proposing unit's short name («LĐLĐ Thành phố», which names no
-        # city) is printed as its full name on the certificate.
-        workplace = full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
-        out.append({**_plain(a), "workplace": workplace, "values": dict(a.values), "so_so": first + i,
+        out.append({**_plain(a), "workplace": shown_workplace(a, full), "values": dict(a.values), "so_so": first + i,
                     "address": address})
     own = {"number": two_digits_or_blank(plan.decision.number), "code": plan.decision.code,
            "date_line": base["decision"]["date_line"], "first": first, "rows": out}

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from .config_awards import decision_day
-from .context import _plain, _recipients, build, decision, full_names
-from .formatting import date_line, month_text, two_digits_or_blank
+from .context import _plain, _recipients, build, decision, decision_record, full_names, shown_workplace
+from .formatting import date_line, month_text, two_digits_or_blank, weekday
 from .model import Letter, Plan
 from .quotas import Allocation
 
 
-def _letter(plan: Plan, letter: Letter) -> dict[str, Any]:
+def _letter(letter: Letter) -> dict[str, Any]:
     """The keys a letter's template shares with the plan's: its number and date, its signer,
     and its recipients after «Như trên» (the Kính gửi)."""
     d = letter.date
@@ -59,7 +59,7 @@ def chase(plan: Plan, allocation: Allocation, marks) -> dict[str, Any]:
     chased = chased_units(plan, allocation, marks)
     return {
         **build(plan, allocation),
-        **_letter(plan, c.letter),
+        **_letter(c.letter),
         "chase": {"new_deadline": c.new_deadline,
                   "overdue": decision_day(c.letter.date) > plan.schedule.reports_due},
         "chased": chased,
@@ -74,41 +74,23 @@ def _invitees(plan: Plan, allocation: Allocation, awards) -> tuple[list, list, l
     leaders = ([{"kind": "leader", "name": u["name"], "full_name": u["full_name"]}
                 for u in units_of(plan, allocation) if not u["provincial"]] if c.leaders else [])
     guests = list(c.guests)
-    invited = ([{**_plain(a), "workplace": _workplace(plan, a)} for a in awards.all]
+    full = full_names(plan)
+    invited = ([{**_plain(a), "workplace": shown_workplace(a, full)} for a in awards.all]
                if c.awardees and awards is not None else [])
     return guests, leaders, invited
-
-
-def _workplace(plan: Plan, a) -> str:
-    from .config import normal_name
-
-    full = full_names(plan)
-    return full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
 
 
 def invitation_base(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     c = plan.conference
     base = decision(plan, allocation, awards) if awards is not None else {
-        **build(plan, allocation), "nominations": _plain(plan.nominations), "decision": _decision_only(plan)}
+        **build(plan, allocation), "nominations": _plain(plan.nominations), "decision": decision_record(plan)}
     return {
         **base,
-        **_letter(plan, c.letter),
-        "conference": {"day": c.day, "weekday": _weekday(c.day), "time": f"{c.hour:02d} giờ {c.minute:02d}",
+        **_letter(c.letter),
+        "conference": {"day": c.day, "weekday": weekday(c.day), "time": f"{c.hour:02d} giờ {c.minute:02d}",
                        "place": c.place, "leaders": c.leaders, "chair": c.chair},
         "awardee_invited": c.awardees,
     }
-
-
-def _decision_only(plan: Plan) -> dict[str, Any]:
-    d = plan.decision
-    return {"code": d.code, "number": two_digits_or_blank(d.number), "campaign": d.campaign,
-            "date_line": date_line(d.date.year, d.date.month, d.date.day)}
-
-
-def _weekday(day) -> str:
-    from .formatting import weekday
-
-    return weekday(day)
 
 
 def invitation(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
@@ -139,23 +121,16 @@ def prizes(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     the amount the config sets for a collective or an individual; totals per unit and overall
     are sums of the same rows."""
     amounts = plan.decision.prize_amounts
-    units: list[dict] = []
-    by_unit: dict[str, dict] = {}
-    for a in awards.all:
-        if a.unit not in by_unit:
-            by_unit[a.unit] = {"stt": a.unit_stt, "name": a.unit, "rows": [], "total": 0}
-            units.append(by_unit[a.unit])
-    units.sort(key=lambda u: u["stt"])
-    stt = 0
-    for u in units:  # within a unit, its collectives first, as the decision lists them
-        for a in [x for x in awards.collectives if x.unit == u["name"]] + [
-                x for x in awards.individuals if x.unit == u["name"]]:
+    base = decision(plan, allocation, awards)
+    units, stt = [], 0
+    for u in base["awards"]["units"]:  # the decision's units, each its collectives first
+        rows = []
+        for a in u["collectives"] + u["individuals"]:
             stt += 1
-            amount = amounts.collective if a.kind == "tap_the" else amounts.individual
-            u["rows"].append({**_plain(a), "stt": stt, "amount": amount})
-            u["total"] += amount
+            rows.append({**a, "stt": stt, "amount": amounts.collective if a["kind"] == "tap_the" else amounts.individual})
+        units.append({"stt": u["stt"], "name": u["name"], "rows": rows, "total": sum(r["amount"] for r in rows)})
     return {
-        **decision(plan, allocation, awards),
+        **base,
         "prizes": {"units": units, "count": stt, "total": sum(u["total"] for u in units),
                    "collective": amounts.collective, "individual": amounts.individual,
                    "thousand": amounts.thousand},
@@ -167,4 +142,4 @@ def results(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     base = decision(plan, allocation, awards)
     # The provincial row is the office's own Ban: it gets the decision by hand, not by công văn.
     units = [u for u in base["awards"]["units"] if u["name"] != plan.provincial_row.name]
-    return {**base, **_letter(plan, plan.results), "addressees": units}
+    return {**base, **_letter(plan.results), "addressees": units}

@@ -238,6 +238,7 @@ class AwardResult(NamedTuple):
     awards: object  # awards.Awards
     written: list[Path]
     notes: tuple[str, ...] = ()  # what the clerk should know: no PDF made, and why
+    chased: tuple = ()  # the chase letter's units (context_cycle.chased_units); none: no letter written
 
 
 DECISION_LIST = "quyet_dinh/khen_thuong.json"  # the decision's awardees: what the certificates print
@@ -370,16 +371,17 @@ def build_paper(config_path: Path, out_dir: Path, group: str, templates_dir: Pat
         if data is None:
             raise StepError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.MARKS}); công văn đôn đốc viết từ "
                             "kết quả đó: trước hết {intake_first}.")
-        if not context_cycle.chased_units(plan, quotas.allocate(plan), data):
+        chased = tuple(context_cycle.chased_units(plan, quotas.allocate(plan), data))
+        if not chased:
             _drop_stale(out_dir, folder, {}, ("*.docx", SET_MANIFEST))
             return AwardResult(plan, data, [])
     elif group == "invitations" and not plan.conference.awardees:
-        data = None
+        data, chased = None, ()
     else:
-        data = awards_mod.read_dump(plan, out_dir / DECISION_LIST)
+        data, chased = awards_mod.read_dump(plan, out_dir / DECISION_LIST), ()
         awards_mod.within_quotas(plan, data)
     _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), group, data=data)
     docs.update(manifest(folder, docs))
     written = write_all(out_dir, docs)
     _drop_stale(out_dir, folder, docs, ("*.docx",))
-    return AwardResult(plan, data, written)
+    return AwardResult(plan, data, written, chased=chased)

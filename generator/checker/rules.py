@@ -373,16 +373,18 @@ def _margins(ctx):
     return [Finding("le_trang", LOI, "mục " + ", ".join(where), message) for message, where in found.items()]
 
 
+def _printed_parts(doc: Document) -> list[tuple[str, Para]]:
+    """(part, paragraph) of every header and footer Word prints (Document.shown)."""
+    shown = sorted(doc.shown_parts("headers") | doc.shown_parts("footers"))
+    return [(part, p) for part in shown for p in doc.part_paragraphs.get(part, [])]
+
+
 @rule("phong_chu", "Phông chữ Times New Roman")
 def _font(ctx):
     doc = ctx.doc
     bad: dict[str, list[Para]] = {}
-    where: dict[int, str] = {}  # header and footer paragraphs are named by their part
-    shown = sorted(doc.shown_parts("headers") | doc.shown_parts("footers"))
-    for part in shown:
-        for p in doc.part_paragraphs.get(part, []):
-            where[id(p)] = part
-    for p in doc.paragraphs + [p for part in shown for p in doc.part_paragraphs.get(part, [])]:
+    where = {id(p): part for part, p in _printed_parts(doc)}  # header and footer paragraphs: by their part
+    for p in doc.paragraphs + [p for _, p in _printed_parts(doc)]:
         for f in p.fonts:
             if f != FONT:
                 bad.setdefault(f, []).append(p)
@@ -401,9 +403,8 @@ def _font(ctx):
 @rule("mau_chu", "Chữ màu đen")
 def _colour(ctx):
     doc = ctx.doc
-    shown = sorted(doc.shown_parts("headers") | doc.shown_parts("footers"))
     coloured: dict[str, list[Para]] = {}
-    for p in doc.paragraphs + [p for part in shown for p in doc.part_paragraphs.get(part, [])]:
+    for p in doc.paragraphs + [p for _, p in _printed_parts(doc)]:
         for r in p.runs:
             if r.color and r.text.strip():
                 coloured.setdefault(r.color, []).append(p)

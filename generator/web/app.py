@@ -35,7 +35,7 @@ from ..exceptions import ConfigError, GeneratorError
 from ..formatting import thousands
 from ..model import Unit
 from .. import intake
-from ..main import build_group, build_plan, templates_for
+from ..main import PAPER_FOLDERS, build_group, build_plan, templates_for
 from ..sheets import KINDS_TEXT, LIST_SUFFIXES
 from ..output import write_all
 from . import editing, importing
@@ -428,7 +428,6 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     @app.post("/api/intake/chase")
     def intake_chase():
-        from ..context_cycle import chased_units
         from ..main import build_paper
 
         with lock:
@@ -436,7 +435,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
                 built = build_paper(config_path, out_dir, "chase", templates_dir)
             except GeneratorError as err:
                 return jsonify({**intake_view(), "ok": False, "message": err.on_page()}), 400
-            chased = chased_units(built.plan, quotas.allocate(built.plan), built.awards)
+            chased = built.chased
             if not chased:
                 return jsonify({**intake_view(), "message": "Không có đơn vị nào cần đôn đốc: lần tiếp nhận gần nhất, "
                                 "mọi đơn vị đều «đủ»."})
@@ -462,7 +461,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     # -- «Quyết định và Bằng khen»: the decision and the certificates, by main.build_decision and
     # main.build_certificates (the same as --decision, --certificates) ------------------------------
-    AWARD_FOLDERS = ("quyet_dinh", "bang_khen", "giay_moi", "tien_thuong", "thong_bao")
+    AWARD_FOLDERS = ("quyet_dinh", "bang_khen") + tuple(PAPER_FOLDERS[g] for g in ("invitations", "prizes", "results"))
     ALL_AWARDS = "quyet_dinh_bang_khen.zip"
 
     def award_files() -> list[str]:
@@ -567,8 +566,6 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
 
     def preview_docx(path: Path, name: str) -> None:
         """Page 1 of a .docx as previews/<name>.png, through one LibreOffice conversion."""
-        import tempfile
-
         from ..pdf import find_soffice
 
         if find_soffice() is None:
