@@ -87,7 +87,7 @@ def invitation_base(plan: Plan, allocation: Allocation, awards) -> dict[str, Any
     return {
         **base,
         **_letter(c.letter),
-        "conference": {"day": c.day, "weekday": weekday(c.day), "time": f"{c.hour:02d} giờ {c.minute:02d}",
+        "conference": {"day": c.day, "weekday": weekday(c.day), "hour": c.hour, "minute": c.minute,
                        "place": c.place, "leaders": c.leaders, "chair": c.chair},
         "awardee_invited": c.awardees,
     }
