@@ -46,7 +46,7 @@ def chased_units(plan: Plan, allocation: Allocation, marks) -> list[dict[str, An
             continue
         out.append({"stt": r["stt"], "name": r["name"], "full_name": full.get(r["name"], r["name"]),
                     "status": r["status"], "sent": r["status"] != intake.CHUA_NOP,
-                    "short": r["status"] == intake.THIEU,
+                    "short": r["status"] == intake.THIEU, "over": r["status"] == intake.VUOT,
                     "collectives": r["collectives"], "collectives_quota": r["collectives_quota"],
                     "individuals": r["individuals"], "individuals_quota": r["individuals_quota"],
                     "problems": problems.get(r["name"], [])})

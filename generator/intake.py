@@ -296,6 +296,16 @@ def load_marks(out_dir: Path) -> Marks | None:
     return Marks(table, problems)
 
 
+def rejudged(plan: Plan, out_dir: Path, marks: Marks) -> Marks:
+    """The last intake's marks under the config as it is now: a unit whose list had problems keeps
+    that verdict and its problems; every other unit is judged again from what was accepted, so a
+    quota lowered since then turns «đủ» into «vượt»."""
+    stored = {r["name"]: r for r in marks.table}
+    kept = {u for u, _ in marks.problems if u is not None}
+    table = [stored[r["name"]] if r["name"] in kept and r["name"] in stored else r for r in current(plan, out_dir)]
+    return Marks(table, marks.problems)
+
+
 def current(plan: Plan, out_dir: Path) -> list[dict]:
     """The status table of what was accepted so far, nothing read or written (the page on load)."""
     return evaluate(plan, None, load_state(out_dir))[0]

@@ -371,6 +371,7 @@ def build_paper(config_path: Path, out_dir: Path, group: str, templates_dir: Pat
         if data is None:
             raise StepError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.MARKS}); công văn đôn đốc viết từ "
                             "kết quả đó: trước hết {intake_first}.")
+        data = intake.rejudged(plan, out_dir, data)  # a member count changed since: judged as it is now
         chased = tuple(context_cycle.chased_units(plan, quotas.allocate(plan), data))
         if not chased:
             _drop_stale(out_dir, folder, {}, ("*.docx", SET_MANIFEST))

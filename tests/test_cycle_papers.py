@@ -348,3 +348,22 @@ def test_the_chase_letter_says_the_deadline_is_near_or_past_by_its_own_date(day,
     words = "\n".join(p.text for p in docx.Document(io.BytesIO(letter)).paragraphs)
     assert ("Đến nay đã quá thời hạn trên" in words) is overdue
     assert ("Đến nay sắp hết thời hạn trên" in words) is not overdue
+
+
+def test_a_quota_lowered_after_intake_puts_the_unit_in_the_chase_letter_as_over(cycle, tmp_path):
+    """A member count changed after the lists came in: the chase letter judges the units as the
+    config is now, and the unit now over its quota is asked to send its list again."""
+    root, config, lists, out, run = cycle
+    changed = tmp_path / "plan.yaml"
+    changed.write_text(config.read_text(encoding="utf-8").replace("    members: 4.468", "    members: 1.500", 1),
+                       encoding="utf-8")
+    out2 = tmp_path / "output"
+    shutil.copytree(out, out2)
+    assert cli_main(["--config", str(changed), "--output", str(out2), "--chase"]) == 0
+    plan = load_plan(changed)
+    city = next(u for u in plan.units if u.name == "LĐLĐ Thành phố")
+    assert city.full_name in kinh_gui(out2 / "don_doc/cong_van_don_doc.docx")
+    row = next(r for r in numbered_rows(out2 / "don_doc/phu_luc_don_doc.docx") if r[1] == city.name)
+    assert row[2] == "Vượt" and "nay được phân bổ 01 tập thể, 01 cá nhân" in row[3]
+    # The units with problems in the list they sent keep them.
+    assert BROKEN in [r[1] for r in numbered_rows(out2 / "don_doc/phu_luc_don_doc.docx")]
