@@ -1,4 +1,4 @@
-"""The config's `decision:` and `certificates:` sections, read with config.py's reader so every
+"""The config's `decision:` and `certificates:` sections, read with config_reader's reader so every
 mistake names its field and line like the rest of the file."""
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 
 import yaml
 
+from .config_reader import normal_name, read_plan_date, read_recipients, read_signer
 from .model import Box, Certificates, Decision, LegalBasis, Nominations, PlanDate, PrizeAmounts
 
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
@@ -19,8 +20,6 @@ _TDKT_LAW = re.compile(r"\s*(căn cứ\s+)?luật thi đua,? khen thưởng\b", 
 
 
 def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) -> Decision | None:
-    from .config import _plan_date, _recipients, _signer
-
     v = r.mapping(node, field, ("authority", "code", "number", "date", "proposer", "proposer_code",
                                 "proposer_signer", "campaign", "prize", "executors", "legal_basis", "recipients",
                                 "collective_columns", "individual_columns"), ("prize_amounts",))
@@ -37,15 +36,15 @@ def decision(r, node: yaml.Node, field: str, nominations: Nominations | None) ->
         authority=r.get(v, "authority", field, r.text),
         code=code,
         number=r.get(v, "number", field, lambda n, f: r.whole(n, f, minimum=1), default=None),
-        date=r.get(v, "date", field, lambda n, f: _plan_date(r, n, f)),
+        date=r.get(v, "date", field, lambda n, f: read_plan_date(r, n, f)),
         proposer=r.get(v, "proposer", field, r.text),
         proposer_code=r.get(v, "proposer_code", field, r.text),
-        proposer_signer=r.get(v, "proposer_signer", field, lambda n, f: _signer(r, n, f, own_name=True)),
+        proposer_signer=r.get(v, "proposer_signer", field, lambda n, f: read_signer(r, n, f, own_name=True)),
         campaign=r.get(v, "campaign", field, r.text),
         prize=r.get(v, "prize", field, r.text),
         executors=r.get(v, "executors", field, r.text),
         legal_basis=r.get(v, "legal_basis", field, lambda n, f: _legal_basis(r, n, f)),
-        recipients=r.get(v, "recipients", field, lambda n, f: _recipients(r, n, f)),
+        recipients=r.get(v, "recipients", field, lambda n, f: read_recipients(r, n, f)),
         collective_columns=columns["collective_columns"],
         individual_columns=columns["individual_columns"],
         prize_amounts=r.get(v, "prize_amounts", field, lambda n, f: _prize_amounts(r, n, f), default=None),
@@ -69,8 +68,6 @@ def _prize_amounts(r, node, field) -> PrizeAmounts | None:
 
 
 def _roles(r, node, field, roles, listed) -> dict | None:
-    from .config import normal_name
-
     v = r.mapping(node, field, ("name", "unit"), tuple(x for x in roles if x not in ("name", "unit")))
     if v is None:
         return None
@@ -152,8 +149,6 @@ def check_decision(r, d: Decision, plan_date: PlanDate, node: yaml.MappingNode, 
 
 
 def certificates(r, node: yaml.Node, field: str) -> Certificates | None:
-    from .config import _signer
-
     v = r.mapping(node, field, ("mode", "paper", "address", "signer", "boxes"), ("offset", "first_number"))
     if v is None:
         return None
@@ -177,7 +172,7 @@ def certificates(r, node: yaml.Node, field: str) -> Certificates | None:
         first_number=r.get(v, "first_number", field, lambda n, f: r.whole(n, f, minimum=1), default=None),
         first_number_line=v["first_number"].start_mark.line + 1 if "first_number" in v else None,
         offset_x=(offset or (0, 0))[0], offset_y=(offset or (0, 0))[1],
-        signer=r.get(v, "signer", field, lambda n, f: _signer(r, n, f)),
+        signer=r.get(v, "signer", field, lambda n, f: read_signer(r, n, f)),
         boxes=boxes,
     )
 

@@ -1,6 +1,6 @@
 """The config's sections for the rest of the cycle's paperwork: `chase:` (the công văn đôn đốc),
 `conference:` (the Giấy mời), `results:` (the công văn that sends the decision) and
-`report_outline:` (the đề cương báo cáo sent with the plan), read with config.py's reader so
+`report_outline:` (the đề cương báo cáo sent with the plan), read with config_reader's reader so
 every mistake names its field and line like the rest of the file."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import yaml
 
 from .config_awards import decision_day, surely_before
+from .config_reader import read_plan_date, read_recipients, read_signer, read_text_lines
 from .model import Chase, Conference, Letter, Outline, Signer
 
 LETTER_KEYS = ("code", "date", "recipients")
@@ -18,16 +19,14 @@ _TIME = re.compile(r"(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})?\s*(?:phút)?", re.IGNO
 
 
 def _letter(r, v: dict, field: str, plan_signer: Signer | None) -> Letter | None:
-    from .config import _plan_date, _recipients, _signer
-
     code = r.get(v, "code", field, r.text)
     if code and " " in code:
         r.fail(v["code"], f"{field}.code", "ký hiệu văn bản không có dấu cách (ví dụ GM-LĐLĐ).")
         code = None
     number = r.get(v, "number", field, lambda n, f: r.whole(n, f, minimum=1), default=None)
-    date = r.get(v, "date", field, lambda n, f: _plan_date(r, n, f))
-    signer = r.get(v, "signer", field, lambda n, f: _signer(r, n, f), default=plan_signer)
-    recipients = r.get(v, "recipients", field, lambda n, f: _recipients(r, n, f))
+    date = r.get(v, "date", field, lambda n, f: read_plan_date(r, n, f))
+    signer = r.get(v, "signer", field, lambda n, f: read_signer(r, n, f), default=plan_signer)
+    recipients = r.get(v, "recipients", field, lambda n, f: read_recipients(r, n, f))
     if None in (code, date, signer, recipients):
         return None
     return Letter(code, number, date, signer, recipients)
@@ -53,8 +52,6 @@ def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Co
                   LETTER_OPTIONAL + ("leaders", "awardees", "guests", "chair"))
     if v is None:
         return None
-    from .config import _text_lines
-
     letter = _letter(r, v, field, plan_signer)
     day = r.get(v, "day", field, r.date)
     time = r.get(v, "time", field, lambda n, f: _time(r, n, f))
@@ -62,7 +59,7 @@ def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Co
     per_recipient = r.get(v, "per_recipient", field, r.boolean)
     leaders = r.get(v, "leaders", field, r.text, default=None)
     awardees = r.get(v, "awardees", field, r.boolean, default=False)
-    guests = r.get(v, "guests", field, lambda n, f: _text_lines(r, n, f), default=())
+    guests = r.get(v, "guests", field, lambda n, f: read_text_lines(r, n, f), default=())
     chair = r.get(v, "chair", field, r.text, default=None)
     if None in (letter, day, time, place, per_recipient, awardees, guests):
         return None

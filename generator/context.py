@@ -159,7 +159,7 @@ def decision_record(plan: Plan) -> dict[str, Any]:
 def shown_workplace(a, full: dict[str, str]) -> str:
     """An awardee's workplace as printed: written as the proposing unit's short name («LĐLĐ
     Thành phố», which names no city), it is printed as that unit's full name."""
-    from .config import normal_name
+    from .config_reader import normal_name
 
     return full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
 
@@ -168,7 +168,7 @@ def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     """One certificate per awardee in the list's order, each with its Số sổ, and the page layout
     of the config's mode (boxes in mm, the paper, the printer's offset) for the layout step."""
     from .awards import AwardsError
-    from .config import normal_name
+    from .config_reader import normal_name
     from .config_awards import PAPERS
 
     c = plan.certificates

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import pool, quotas, sheets
-from .config import normal_name
+from .config_reader import normal_name
 from .context import units_of
 from .model import Plan
 from .output import write_all

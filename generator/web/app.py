@@ -30,7 +30,8 @@ from flask import Flask, abort, jsonify, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
 from .. import documents, quotas
-from ..config import load_plan, parse_plan, whole_number
+from ..config import load_plan, parse_plan
+from ..config_reader import whole_number
 from ..exceptions import ConfigError, GeneratorError
 from ..formatting import thousands
 from ..model import Unit

@@ -19,7 +19,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..config import normal_name, whole_number
+from ..config_reader import normal_name, whole_number
 from ..exceptions import ConfigError, OutputError
 from ..output import write_all
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..config import MAX_MEMBERS, normal_name, whole_number
+from ..config_reader import MAX_MEMBERS, normal_name, whole_number
 from ..formatting import thousands
 from ..sheets import SheetError, rows as sheet_rows
 
