@@ -11,13 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import intake, quotas
-from .context import units_of
-from .exceptions import StepError
+from .exceptions import AwardsError
 from .model import Plan
-
-
-class AwardsError(StepError):
-    """The awardees cannot make a decision: intake is incomplete, or a row lacks what it needs."""
 
 
 class Awardee(NamedTuple):
@@ -119,7 +114,7 @@ def within_quotas(plan: Plan, awards: Awards) -> None:
     """The certificates print a decision's list only while no unit in it has more than the
     config, as it is now, allocates it: a count lowered after the decision needs a new one."""
     over = []
-    for u in units_of(plan, quotas.allocate(plan)):
+    for u in quotas.units_of(plan, quotas.allocate(plan)):
         c = sum(a.unit == u["name"] for a in awards.collectives)
         i = sum(a.unit == u["name"] for a in awards.individuals)
         if intake.measure(u, c, i) == intake.VUOT:
@@ -135,7 +130,7 @@ def sample(plan: Plan) -> Awards:
     """Invented awardees, one slot of each kind per unit: the data --check-template and the contract
     tests render the decision's templates with."""
     _require(plan)
-    units = units_of(plan, quotas.allocate(plan))
+    units = quotas.units_of(plan, quotas.allocate(plan))
     rows = []
     for u in units:
         rows.append(Awardee("tap_the", u["stt"], u["name"], f"Công đoàn cơ sở số {u['stt']}", "", "", u["name"], {}))

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config_awards import PAPERS, decision_day
+from .config_reader import normal_name
 from .formatting import date_line, month_text, two_digits_or_blank
 from .model import Plan
-from .quotas import Allocation
+from .exceptions import AwardsError, ConfigError, Problem
+from .quotas import Allocation, units_of
 
 
 def _plain(value: Any) -> Any:
@@ -63,21 +66,6 @@ def build(plan: Plan, allocation: Allocation) -> dict[str, Any]:
     }
 
 
-def units_of(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
-    """Each unit of the annex and the provincial row, as the packs and the intake see them: the
-    provincial row may send one collective or one individual, never both."""
-    own = {u.name: u for u in plan.units}
-    place = plan.document.place
-    units = [{"stt": r.stt, "name": r.name, "members": r.members, "collectives": r.collectives,
-              "individuals": r.individuals, "provincial": False,
-              "place": (own[r.name].place if r.name in own else None) or place,
-              "full_name": (own[r.name].full_name if r.name in own else None) or r.name} for r in allocation.rows]
-    p = plan.provincial_row
-    units.append({"stt": len(units) + 1, "name": p.name, "members": None, "collectives": p.awards,
-                  "individuals": p.awards, "provincial": True, "place": place, "full_name": p.name})
-    return units
-
-
 def full_names(plan: Plan) -> dict[str, str]:
     """Each unit's full name by its short one (the short one where the config gives none)."""
     return {u.name: u.full_name or u.name for u in plan.units}
@@ -86,8 +74,6 @@ def full_names(plan: Plan) -> dict[str, str]:
 def packs(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
     """One context per unit: its pack (Tờ trình, list, minutes, one summary page per slot)."""
     if plan.nominations is None:
-        from .exceptions import ConfigError, Problem
-
         raise ConfigError("cấu hình", [Problem("nominations", "thiếu mục nominations: các giá trị của hồ sơ đề "
                                                             "nghị khen thưởng (xem config/plan.yaml của dự án).")])
     base = build(plan, allocation)
@@ -140,8 +126,6 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
 
 def decision_record(plan: Plan) -> dict[str, Any]:
     """The decision as its documents cite it: number, date, Căn cứ in force on its day, …"""
-    from .config_awards import decision_day
-
     d = plan.decision
     day = decision_day(d.date)
     return {
@@ -159,18 +143,12 @@ def decision_record(plan: Plan) -> dict[str, Any]:
 def shown_workplace(a, full: dict[str, str]) -> str:
     """An awardee's workplace as printed: written as the proposing unit's short name («LĐLĐ
     Thành phố», which names no city), it is printed as that unit's full name."""
-    from .config_reader import normal_name
-
     return full.get(a.unit, a.unit) if normal_name(a.workplace) == normal_name(a.unit) else a.workplace
 
 
 def certificates(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
     """One certificate per awardee in the list's order, each with its Số sổ, and the page layout
     of the config's mode (boxes in mm, the paper, the printer's offset) for the layout step."""
-    from .awards import AwardsError
-    from .config_reader import normal_name
-    from .config_awards import PAPERS
-
     c = plan.certificates
     if c is None:
         raise AwardsError("tệp cấu hình thiếu mục certificates (cách in Bằng khen); xem config/plan.yaml của dự án.")

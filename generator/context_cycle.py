@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import quotas
 from .config_awards import decision_day
 from .context import _plain, _recipients, build, decision, decision_record, full_names, shown_workplace
 from .formatting import date_line, month_text, two_digits_or_blank, weekday
@@ -68,11 +69,9 @@ def chase(plan: Plan, allocation: Allocation, marks) -> dict[str, Any]:
 
 
 def _invitees(plan: Plan, allocation: Allocation, awards) -> tuple[list, list, list]:
-    from .context import units_of
-
     c = plan.conference
     leaders = ([{"kind": "leader", "name": u["name"], "full_name": u["full_name"]}
-                for u in units_of(plan, allocation) if not u["provincial"]] if c.leaders else [])
+                for u in quotas.units_of(plan, allocation) if not u["provincial"]] if c.leaders else [])
     guests = list(c.guests)
     full = full_names(plan)
     invited = ([{**_plain(a), "workplace": shown_workplace(a, full)} for a in awards.all]

@@ -49,6 +49,10 @@ class StepError(GeneratorError):
         return said[:1].upper() + said[1:]
 
 
+class AwardsError(StepError):
+    """The awardees cannot make a decision: intake is incomplete, or a row lacks what it needs."""
+
+
 class Problem(NamedTuple):
     """One mistake in the config, located so the clerk can find it."""
 

@@ -24,7 +24,6 @@ from typing import Any, NamedTuple
 
 from . import pool, quotas, sheets
 from .config_reader import normal_name
-from .context import units_of
 from .model import Plan
 from .output import write_all
 from .workbook import append
@@ -222,7 +221,7 @@ def stale(plan: Plan, out_dir: Path) -> list[str]:
     said = ["tệp cấu hình đã đổi sau lần tiếp nhận hồ sơ gần nhất: các đơn vị được xét lại theo số lượng phân bổ "
             "hiện nay."]
     state = load_state(out_dir)
-    for u in units_of(plan, quotas.allocate(plan)):
+    for u in quotas.units_of(plan, quotas.allocate(plan)):
         then = (state.get(u["name"]) or {}).get("quota")
         now = [u["collectives"], u["individuals"]]
         if isinstance(then, list) and then != now:
@@ -322,7 +321,7 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     if folder is not None and not folder.is_dir():
         raise GeneratorError(f"không tìm thấy thư mục {folder} chứa danh sách các đơn vị gửi về.")
     allocation = quotas.allocate(plan)
-    units = units_of(plan, allocation)
+    units = quotas.units_of(plan, allocation)
     by_key = {normal_name(u["name"]): u for u in units}
     files = [] if folder is None else list_files(folder)[0]
     parsed: list[tuple[Parsed, dict | None]] = []
@@ -598,7 +597,7 @@ def table_text(table: list[dict]) -> str:
 def sample_marks(plan: Plan) -> Marks:
     """Invented marks, each status in turn and a problem for each unit with errors: the data
     --check-template and the contract tests render the chase letter with."""
-    units = units_of(plan, quotas.allocate(plan))
+    units = quotas.units_of(plan, quotas.allocate(plan))
     states = (CHUA_NOP, THIEU, LOI, VUOT, DU)
     table, problems = [], []
     for i, u in enumerate(units):

@@ -55,10 +55,9 @@ def plan_documents(plan: Plan, group: str = "plan", kinds: tuple = documents.KIN
 def render_jobs(plan: Plan, jobs: list[tuple], templates_dir: Path) -> dict[str, bytes]:
     """Every planned document as bytes, nothing written. The templates are checked first
     (templatecheck), so a broken one stops the build whole."""
-    # Imported here: a rebuild with nothing to render (stamp.still_there) never loads Jinja.
-    from .templatecheck import require_sound
+    from . import render  # Jinja and lxml: a rebuild with nothing to render (stamp.still_there) needs neither
 
-    require_sound([(templates_dir / kind.template, ctx) for kind, _, ctx in jobs if kind.template.endswith(".docx")])
+    render.require_sound([(templates_dir / kind.template, ctx) for kind, _, ctx in jobs if kind.template.endswith(".docx")])
     work = [(templates_dir / kind.template, path, ctx, kind.finish) for kind, path, ctx in jobs]
     return _render_all(work, issued_at(plan))
 

@@ -2,7 +2,7 @@
 both come from `allocate`, and the plan's tier sentences from the same `Tier` objects."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .model import Plan, QuotaRules, Tier, Unit
 
@@ -55,3 +55,18 @@ def allocate_units(units: tuple[Unit, ...], rules: QuotaRules, provincial_awards
 
 def allocate(plan: Plan) -> Allocation:
     return allocate_units(plan.units, plan.quotas, plan.provincial_row.awards)
+
+
+def units_of(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
+    """Each unit of the annex and the provincial row, as the packs and the intake see them: the
+    provincial row may send one collective or one individual, never both."""
+    own = {u.name: u for u in plan.units}
+    place = plan.document.place
+    units = [{"stt": r.stt, "name": r.name, "members": r.members, "collectives": r.collectives,
+              "individuals": r.individuals, "provincial": False,
+              "place": (own[r.name].place if r.name in own else None) or place,
+              "full_name": (own[r.name].full_name if r.name in own else None) or r.name} for r in allocation.rows]
+    p = plan.provincial_row
+    units.append({"stt": len(units) + 1, "name": p.name, "members": None, "collectives": p.awards,
+                  "individuals": p.awards, "provincial": True, "place": place, "full_name": p.name})
+    return units

@@ -29,7 +29,7 @@ import jinja2
 from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import formatting
+from . import formatting, templatecheck
 from .exceptions import TemplateError
 from .output import FIXED_ZIP_TIME, deflated, write_part
 
@@ -205,16 +205,12 @@ def _labelled(body: str, headers: dict, footnotes: dict) -> list[tuple[str, str]
 
 def inspect(path: Path) -> tuple[list, list]:
     """What --check-template reports of a template: (findings, refs), nothing raised."""
-    from . import templatecheck
-
     body, headers, footnotes, unfilled = _sources(_open(path))
     return templatecheck.analyse(path.name, _labelled(body, headers, footnotes), unfilled, _env())
 
 
 def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
     """The slow path: open the template with docxtpl/python-docx, check, patch and compile it."""
-    from . import templatecheck
-
     tpl = _open(path)
     doc = tpl.docx
     buf = io.BytesIO()
@@ -332,9 +328,7 @@ class CompiledTemplate:
     def check_context(self, context: dict[str, Any]) -> None:
         """Every value the template reads is in the context (templatecheck's rule, the one the
         build and --check-template apply too): never an empty string or «None» in a document."""
-        from .templatecheck import missing, refuse
-
-        refuse(missing(self.name, self.refs, context))
+        templatecheck.refuse(templatecheck.missing(self.name, self.refs, context))
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
         try:
@@ -448,3 +442,9 @@ def compiled(templates_dir: Path, name: str) -> CompiledTemplate:
         raise TemplateError(f"không tìm thấy mẫu {path}. Lấy lại tệp mẫu từ thư mục templates/ của dự án.") from None
     return _compiled(templates_dir, name, st.st_mtime_ns, st.st_size)
 
+
+def require_sound(pairs: list[tuple[Path, dict]]) -> None:
+    """Before a build: every template of it sound (`compiled` refuses broken tags) and every
+    value it reads present in its context; otherwise nothing is rendered or written."""
+    templatecheck.refuse([f for path, ctx in pairs
+                          for f in templatecheck.missing(path.name, compiled(path.parent, path.name).refs, ctx)])

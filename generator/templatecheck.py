@@ -208,17 +208,6 @@ def unused(refs: list[Ref], ctx: dict[str, Any]) -> list[Finding]:
     return out
 
 
-def require_sound(pairs: list[tuple[Path, dict]]) -> None:
-    """Before a build: every template of it sound (render.compiled refuses broken tags) and every
-    value it reads present in its context; otherwise nothing is rendered or written."""
-    from . import render
-
-    problems: list[Finding] = []
-    for path, ctx in pairs:
-        problems += missing(path.name, render.compiled(path.parent, path.name).refs, ctx)
-    refuse(problems)
-
-
 def refuse(problems: list[Finding]) -> None:
     """Stop with every missing value named, the same message from a build and from a render."""
     if problems:

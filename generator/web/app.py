@@ -476,7 +476,8 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         return names + ([ALL_AWARDS] if (out_dir / ALL_AWARDS).is_file() else [])
 
     def award_view() -> dict:
-        from ..awards import AwardsError, read_dump
+        from ..awards import read_dump
+        from ..exceptions import AwardsError
         from ..main import DECISION_LIST
 
         plan = rules()
