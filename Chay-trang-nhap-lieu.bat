@@ -6,7 +6,7 @@ setlocal
 set "HERE=%~dp0"
 call "%HERE%tools\chuan-bi.bat"
 if errorlevel 1 goto fail
-"%HERE%.venv\Scripts\python.exe" "%HERE%build_docs.py" --serve %*
+"%HERE%.venv\Scripts\python.exe" "%HERE%build_docs.py" trang %*
 if errorlevel 1 goto fail
 exit /b 0
 

@@ -3,7 +3,7 @@ as the decision, its list and the certificates all read them. One list feeds all
 the counts in Điều 1, the rows of the list and the certificates cannot disagree.
 
 The decision is refused while intake still has units that are not «đủ», unless the office
-says to go on without them (--allow-incomplete); then they are named.
+says to go on without them (quyet-dinh --allow-incomplete); then they are named.
 """
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def within_quotas(plan: Plan, awards: Awards) -> None:
 
 
 def sample(plan: Plan) -> Awards:
-    """Invented awardees, one slot of each kind per unit: the data --check-template and the contract
+    """Invented awardees, one slot of each kind per unit: the data kiem-tra-mau and the contract
     tests render the decision's templates with."""
     _require(plan)
     units = quotas.units_of(plan, quotas.allocate(plan))

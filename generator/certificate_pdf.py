@@ -3,13 +3,15 @@ with pypdf, never converted again (two thousand conversions would take an hour).
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import tempfile
 import zipfile
-from pathlib import Path
 
+from . import progress
 from .documents import safe_name
 from .exceptions import PdfError
 from .output import FIXED_ZIP_TIME
+from .pdf import to_pdf_bytes
 
 DOCX, PDF = "bang_khen/bang_khen.docx", "bang_khen/bang_khen.pdf"
 BY_UNIT = "bang_khen/theo_don_vi/{stt:02d}-{name}.zip"
@@ -19,7 +21,7 @@ def _writer(plan):
     """A PDF that a reader prints at actual size: «Fit to page» would move every line off the
     pre-printed stock. Its dates are the decision's, not the clock's, and it carries no random
     file identifier, so the same list gives the same bytes."""
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # pypdf: only when the certificates' PDF is split
     from pypdf.generic import NameObject
 
     writer = PdfWriter()
@@ -38,11 +40,9 @@ def _pdf(writer) -> bytes:
 
 
 def pdf_and_zips(docs: dict[str, bytes], awards, plan) -> dict[str, bytes]:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # pypdf: only when the certificates' PDF is split
 
-    from .pdf import to_pdf_bytes
 
-    from . import progress
 
     progress.report(f"Đang chuyển {len(awards.all)} trang sang PDF (LibreOffice, một lần cho tất cả)")
     with tempfile.TemporaryDirectory(prefix="bang-khen-") as tmp:

@@ -1,119 +1,201 @@
-"""The command line: a thin door onto main.build. Catches the project's own errors and prints
-them in Vietnamese; anything else is a bug and keeps its traceback."""
+"""The command line: one command per step (steps.STEPS), a thin door onto steps.run_step.
+
+`python build_docs.py` alone builds the plan. The mode options of earlier releases (--packs,
+--intake DIR, …) still work for one release and say which command replaces them. The project's
+own errors are printed in Vietnamese (exit 2); anything else is a bug (exit 3, with its
+traceback for whoever maintains the tool)."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from . import __version__, progress, steps
 from .exceptions import GeneratorError
+from .paths import DEFAULT_CONFIG, DEFAULT_OUTPUT
+
+# argparse's own words (its usage line, its errors) in Vietnamese. argparse looks `_` and
+# `ngettext` up in its module when it formats, so replacing them there translates every message.
+_ARGPARSE_WORDS = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "giá trị cần gõ",
+    "options": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "show program's version number and exit": "in số phiên bản rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: LỖI: %(message)s\n",
+    "the following arguments are required: %s": "còn thiếu: %s",
+    "unrecognized arguments: %s": "không hiểu: %s (xem python build_docs.py LỆNH --help)",
+    "invalid choice: %(value)r (choose from %(choices)s)": "«%(value)s» không phải lệnh hay lựa chọn nào (chọn một trong: %(choices)s)",
+    "expected one argument": "cần một giá trị sau tùy chọn này",
+    "expected at most one argument": "chỉ nhận tối đa một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "«%(value)s» không phải giá trị hợp lệ (%(type)s)",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn %(option)s chưa rõ: có thể là %(matches)s",
+    "not allowed with argument %s": "không dùng cùng %s",
+    "ignored explicit argument %r": "tùy chọn này không nhận giá trị %r",
+    "one of the arguments %s is required": "cần một trong: %s",
+    "subcommands": "lệnh",
+}
 
 
-def _parser() -> argparse.ArgumentParser:
-    from .paths import DEFAULT_CONFIG, DEFAULT_OUTPUT
+def _vi(text: str) -> str:
+    return _ARGPARSE_WORDS.get(text, text)
 
-    p = argparse.ArgumentParser(
-        prog="build_docs.py",
-        description="Tạo Kế hoạch, Phụ lục và các văn bản của vòng khen thưởng (.docx) từ tệp cấu hình YAML; "
-                    "không có tùy chọn nào thì tạo Kế hoạch và Phụ lục.",
-    )
+
+def _vi_n(singular: str, plural: str, n: int) -> str:
+    return "cần %s giá trị" if singular == "expected %s argument" else (singular if n == 1 else plural)
+
+
+argparse._ = _vi
+argparse.ngettext = _vi_n
+
+# Options that take a value, wherever they are typed: what follows them is never the command.
+_VALUED = ("--config", "--output", "--templates", "--port", "--host", "--format")
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình (mặc định config/plan.yaml)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi văn bản (mặc định output/)")
     p.add_argument("--templates", type=Path, default=None,
                    help="thư mục mẫu .docx (mặc định: khóa templates: của tệp cấu hình, hoặc templates/)")
-    p.add_argument("--strict", action="store_true", help="coi cảnh báo (hạn ngày lệch nhau) là lỗi")
-    p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
-    p.add_argument("--check", nargs="+", type=Path, metavar="FILE.docx",
-                   help="kiểm tra thể thức các tệp .docx theo NĐ 30/2020, không tạo văn bản")
-    p.add_argument("--no-render", action="store_true", help="--check không dựng trang qua LibreOffice (nhanh hơn)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả của --check")
-    p.add_argument("--check-template", nargs="*", type=Path, metavar="FILE.docx",
-                   help="kiểm tra thẻ trong mẫu (mặc định: các mẫu của kế hoạch) với dữ liệu của tệp cấu hình")
-    p.add_argument("--dump-template", type=Path, metavar="FILE.docx",
-                   help="in từng đoạn của mẫu kèm tên kiểu và thẻ (để so sánh thay đổi)")
-    p.add_argument("--save", action="store_true",
-                   help="--dump-template ghi bản chữ vào tệp .txt cạnh mẫu (UTF-8) thay vì in ra màn hình")
-    p.add_argument("--new-plan", type=Path, metavar="DIR",
-                   help="chép tệp cấu hình và các mẫu sang thư mục DIR để làm kế hoạch mới")
-    p.add_argument("--packs", action="store_true",
-                   help="tạo bộ hồ sơ đề nghị khen thưởng cho từng đơn vị (output/ho_so/)")
-    p.add_argument("--intake", type=Path, metavar="DIR",
-                   help="kiểm tra các danh sách đề nghị đơn vị gửi về trong thư mục DIR, so với số lượng phân bổ")
-    p.add_argument("--decision", action="store_true",
-                   help="lập Tờ trình của Ban, Quyết định khen thưởng và danh sách kèm theo từ kết quả --intake "
-                        "(output/quyet_dinh/)")
-    p.add_argument("--allow-incomplete", action="store_true",
-                   help="--decision khi còn đơn vị chưa đủ hồ sơ: lập với các đơn vị đã đủ, nêu tên các đơn vị còn thiếu")
-    p.add_argument("--certificates", action="store_true",
-                   help="in Bằng khen cho từng người trong danh sách của Quyết định (output/bang_khen/: .docx, .pdf, "
-                        "ZIP theo đơn vị, sổ cấp bằng)")
-    p.add_argument("--chase", action="store_true",
-                   help="công văn đôn đốc các đơn vị mà lần --intake gần nhất đánh dấu chưa «đủ», kèm Phụ lục nội dung "
-                        "cần bổ sung (output/don_doc/)")
-    p.add_argument("--invitations", action="store_true",
-                   help="Giấy mời dự Hội nghị (mục conference; mời cả người được khen thưởng theo Quyết định) "
-                        "(output/giay_moi/)")
-    p.add_argument("--prizes", action="store_true",
-                   help="Danh sách nhận tiền thưởng theo danh sách của Quyết định (output/tien_thuong/)")
-    p.add_argument("--results", action="store_true",
-                   help="công văn gửi Quyết định khen thưởng đến các đơn vị có người được khen (output/thong_bao/)")
-    p.add_argument("--no-pdf", action="store_true",
-                   help="--certificates chỉ tạo .docx, không xuất PDF (mặc định: có PDF khi máy có LibreOffice)")
-    p.add_argument("--serve", action="store_true", help="mở trang nhập liệu trên trình duyệt")
-    p.add_argument("--port", type=int, default=8000, help="cổng của trang nhập liệu (mặc định 8000)")
-    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
-    p.add_argument("--allow-remote", action="store_true",
-                   help="cho phép --host khác 127.0.0.1: máy khác trong mạng cũng mở và sửa được kế hoạch")
-    p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt khi --serve")
     p.add_argument("--debug", action="store_true", help="in cả traceback khi có lỗi")
-    from . import __version__
-
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 
-def _table(result) -> str:
-    from .formatting import thousands
+def _own_options(key: str, p: argparse.ArgumentParser) -> None:
+    """Each step's own options; a step accepts no other's."""
+    if key == "plan":
+        p.add_argument("--strict", action="store_true", help="coi cảnh báo (hạn ngày lệch nhau) là lỗi")
+        p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
+    elif key == "intake":
+        p.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục chứa danh sách các đơn vị gửi về")
+    elif key == "decision":
+        p.add_argument("--allow-incomplete", action="store_true",
+                       help="lập cả khi còn đơn vị chưa đủ hồ sơ: với các đơn vị đã đủ, nêu tên các đơn vị còn thiếu")
+        p.add_argument("--pdf", action="store_true", help="xuất thêm PDF qua LibreOffice")
+    elif key == "certificates":
+        p.add_argument("--no-pdf", action="store_true",
+                       help="chỉ tạo .docx, không xuất PDF (mặc định: có PDF khi máy có LibreOffice)")
+    elif key == "check":
+        p.add_argument("files", nargs="+", type=Path, metavar="TỆP.docx", help="các tệp cần kiểm tra (nhận cả *.docx)")
+        p.add_argument("--no-render", action="store_true", help="không dựng trang qua LibreOffice (nhanh hơn)")
+        p.add_argument("--format", choices=("text", "json"), default="text", help="dạng kết quả")
+    elif key == "check_template":
+        p.add_argument("files", nargs="*", type=Path, metavar="TỆP.docx", help="các mẫu (mặc định: mọi mẫu của kế hoạch)")
+    elif key == "dump_template":
+        p.add_argument("file", type=Path, metavar="TỆP.docx", help="mẫu .docx hoặc .xlsx")
+        p.add_argument("--save", action="store_true",
+                       help="ghi bản chữ vào tệp .txt cạnh mẫu (UTF-8) thay vì in ra màn hình")
+    elif key == "new_plan":
+        p.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục mới cho kế hoạch mới")
+    elif key == "serve":
+        p.add_argument("--port", type=int, default=8000, help="cổng của trang (mặc định 8000)")
+        p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
+        p.add_argument("--allow-remote", action="store_true",
+                       help="cho phép --host khác 127.0.0.1: máy khác trong mạng cũng mở và sửa được kế hoạch")
+        p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
 
-    rows = result.allocation.rows
-    width = max([len(r.name) for r in rows] + [len("Đơn vị")])
-    lines = [f"{'STT':>3}  {'Đơn vị':<{width}}  {'Đoàn viên':>10}  {'Tập thể':>7}  {'Cá nhân':>7}"]
-    for r in rows:
-        lines.append(f"{r.stt:>3}  {r.name:<{width}}  {thousands(r.members):>10}  {r.collectives:>7}  {r.individuals:>7}")
-    t = result.allocation.totals
-    prov = result.plan.provincial_row
-    lines.append(f"{'':>3}  {'Tổng cộng':<{width}}  {'':>10}  {t.collectives:>7}  {t.individuals:>7}  = {t.awards}")
-    lines.append(f"{len(rows) + 1:>3}  {prov.name:<{width}}  {'':>10}  {prov.text}  + {t.provincial}")
-    lines.append(f"{'':>3}  {'Tổng số khen thưởng':<{width}}  {'':>10}  {'':>7}  {'':>7}  = {t.grand_total}")
-    return "\n".join(lines)
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build_docs.py",
+        description="Tạo Kế hoạch, Phụ lục và các văn bản của vòng khen thưởng (.docx) từ tệp cấu hình YAML. "
+                    "Không gõ lệnh nào thì tạo Kế hoạch và Phụ lục.",
+        epilog="Xem hướng dẫn của một lệnh: python build_docs.py LỆNH --help. Mã thoát: 0 xong, 1 có lỗi trong "
+               "tệp được kiểm tra, 2 lỗi dữ liệu hoặc cách gõ, 3 lỗi của chương trình.",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="in số phiên bản rồi thoát")
+    commands = p.add_subparsers(dest="command", metavar="LỆNH", title="lệnh")
+    common = _common()
+    for step in steps.STEPS:
+        sub = commands.add_parser(step.command, parents=[common], help=step.help, description=step.help[:1].upper()
+                                  + step.help[1:] + ".", prog=f"build_docs.py {step.command}")
+        _own_options(step.key, sub)
+    return p
 
 
-def _changes(result) -> str:
-    if result.old_totals is None:
-        return ""
-    if not result.changes and result.old_totals.get("grand_total") == result.allocation.totals.grand_total:
-        return "So với lần tạo trước: không đơn vị nào thay đổi số lượng phân bổ."
-    lines = ["So với lần tạo trước:"]
-    for c in result.changes:
-        if c.old is None:
-            lines.append(f"  + {c.name}: đơn vị mới, {c.new[0]} tập thể, {c.new[1]} cá nhân")
-        elif c.new is None:
-            lines.append(f"  - {c.name}: đã bỏ (trước đây {c.old[0]} tập thể, {c.old[1]} cá nhân)")
+def _command_at(argv: list[str]) -> int | None:
+    """Where the command word is, skipping the values of options."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in _VALUED:
+            i += 2
+            continue
+        if not word.startswith("-") and word in steps.BY_COMMAND:
+            return i
+        i += 1
+    return None
+
+
+# The later papers' old options could be given together, and each was made in turn.
+_PAPERS = ("chase", "invitations", "prizes", "results")
+
+
+def _old_flags(argv: list[str]) -> tuple[list[list[str]], list[str]]:
+    """The mode options of earlier releases rewritten to their commands (one command line per
+    step), and what to tell the clerk about each. Two modes at once were never both done (the
+    first won, silently): they are refused, except the later papers, which were made in turn."""
+    old = {step.old_flag: step for step in steps.STEPS if step.old_flag}
+    found = [(i, old[w]) for i, w in enumerate(argv) if w in old]
+    if not found:
+        return [argv], []
+    several = len(found) > 1 and not all(step.key in _PAPERS for _, step in found)
+    if several or _command_at(argv) is not None:
+        named = ", ".join(f"«{argv[i]}»" for i, _ in found)
+        raise GeneratorError(f"mỗi lần chỉ một việc: {named} là nhiều lệnh cùng lúc. Gõ từng lệnh một, ví dụ "
+                             f"python build_docs.py {found[0][1].command}.")
+    rest = [w for i, w in enumerate(argv) if i not in {j for j, _ in found}]
+    notes = [f"Ghi chú: «{step.old_flag}» nay là lệnh «{step.command}» (python build_docs.py {step.command} …); "
+             "cách gõ cũ còn dùng được đến phiên bản sau." for _, step in found]
+    return [[step.command] + rest for _, step in found], notes
+
+
+def _arguments(argv: list[str]) -> tuple[list[list[str]], list[str]]:
+    lines, notes = _old_flags(list(argv))
+    out = []
+    for words in lines:
+        at = _command_at(words)
+        if at is not None:
+            out.append([words[at]] + words[:at] + words[at + 1:])
+        elif any(w in ("-h", "--help", "--version") for w in words):
+            out.append(words)  # the tool's own help and version
         else:
-            parts = []
-            if c.old[0] != c.new[0]:
-                parts.append(f"tập thể {c.old[0]} → {c.new[0]}")
-            if c.old[1] != c.new[1]:
-                parts.append(f"cá nhân {c.old[1]} → {c.new[1]}")
-            lines.append(f"  * {c.name}: " + ", ".join(parts))
-    o, t = result.old_totals, result.allocation.totals
-    lines.append(f"  Tổng: tập thể {o['collectives']} → {t.collectives}, cá nhân {o['individuals']} → "
-                 f"{t.individuals}, cộng {o['awards']} → {t.awards}, tổng chung {o['grand_total']} → {t.grand_total}")
-    return "\n".join(lines)
+            out.append(["ke-hoach"] + words)  # no command: the plan, as ever
+    return out, notes
 
 
-def _warnings(plan, source) -> str:
-    return "\n".join("Cảnh báo: " + w.render(source) for w in plan.warnings)
+def parse(argv: list[str]) -> list[argparse.Namespace]:
+    """The command line as parsed steps (one, or the old options' papers in turn); the notes on
+    old options are printed to stderr."""
+    lines, notes = _arguments(argv)
+    for note in notes:
+        print(note, file=sys.stderr)
+    parser = _parser()
+    return [parser.parse_args(words) for words in lines]
+
+
+def request_of(args: argparse.Namespace) -> tuple[str, steps.Request]:
+    """The parsed command line as the step's request."""
+    step = steps.BY_COMMAND[args.command]
+    paths: tuple[Path, ...] = ()
+    if hasattr(args, "files"):
+        paths = tuple(expand(args.files))
+    elif hasattr(args, "folder"):
+        paths = (args.folder,)
+    elif hasattr(args, "file"):
+        paths = (args.file,)
+    options = {k: v for k, v in vars(args).items()
+               if k not in ("command", "config", "output", "templates", "debug", "files", "folder", "file")}
+    if "no_pdf" in options:
+        options["pdf"] = False if options.pop("no_pdf") else None  # None: when LibreOffice is there
+    if "no_render" in options:
+        options["render"] = not options.pop("no_render")
+    if "no_browser" in options:
+        options["browser"] = not options.pop("no_browser")
+    return step.key, steps.Request(args.config, args.output, args.templates, paths, options)
 
 
 def utf8_streams() -> None:
@@ -145,186 +227,37 @@ def expand(paths: list[Path]) -> list[Path]:
     return found
 
 
-UNCHANGED = "Không có gì thay đổi so với lần tạo trước; các văn bản vẫn là:"
-
-
-def _say_written(paths, heading: str = "Đã ghi:") -> None:
-    """The documents a step wrote, as the clerk looks for them (not the set's own hidden manifest)."""
-    print(heading)
-    for path in paths:
-        if not path.name.startswith("."):
-            print(f"  {path}")
-
-
-def _say_stale(args) -> None:
-    """The config changed after intake: said before the decision is judged against it."""
-    from .config import load_plan
-    from .intake import stale
-
-    plan = load_plan(args.config)
-    for line in stale(plan, args.output) if plan.nominations is not None else []:
-        print("Cảnh báo: " + line)
-
-
-def _papers(args, groups: list[str]) -> int:
-    from .main import build_paper
-
-    if "chase" in groups:
-        _say_stale(args)
-    for group in groups:
-        result = build_paper(args.config, args.output, group, args.templates)
-        if group == "chase":
-            chased = result.chased
-            if not chased:
-                print("Không có đơn vị nào cần đôn đốc: lần tiếp nhận gần nhất, mọi đơn vị đều «đủ» "
-                      "(hoặc chỉ còn Cơ quan LĐLĐ tỉnh).")
-                continue
-            print(f"Công văn đôn đốc {len(chased)} đơn vị: " + ", ".join(f"{u['name']} ({u['status']})" for u in chased)
-                  + ".")
-        _say_written(result.written)
-    return 0
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.check:
-        from .checker.report import run_check
-
-        return run_check(expand(args.check), args.format, render=not args.no_render)
-    if args.dump_template:
-        from .templatecheck import dump
-
-        path = args.dump_template
-        if not path.is_file():
-            raise GeneratorError(f"không tìm thấy mẫu {path}.")
-        if path.suffix.lower() not in (".docx", ".xlsx"):
-            raise GeneratorError(f"{path} không phải mẫu .docx hay .xlsx.")
-        try:
-            text = dump(path)
-        except Exception as err:  # python-docx and openpyxl raise many kinds for a broken package
-            raise GeneratorError(f"không đọc được mẫu {path} (tệp hỏng hoặc không phải tệp Word/Excel): {err}") from None
-        if args.save:
-            from .output import write_all
-
-            target = path.with_name(path.name + ".txt")
-            write_all(target.parent, {target.name: text.encode("utf-8")})
-            print(f"Đã ghi {target}")
-        else:
-            sys.stdout.write(text)
-        return 0
-    if args.new_plan:
-        from .main import new_plan
-
-        for line in new_plan(args.config, args.new_plan):
-            print(line)
-        return 0
-    if args.check_template is not None:
-        from .main import check_templates
-        from .templatecheck import LOI, report
-
-        findings = check_templates(args.config, expand(args.check_template), args.templates)
-        print(report(findings))
-        return 1 if any(f.severity == LOI for f in findings) else 0
-    papers = [g for g in ("chase", "invitations", "prizes", "results") if getattr(args, g)]
-    if args.packs or args.intake or args.decision or args.certificates or papers:
-        # What a killed earlier run left is settled before anything is read: an intake cut short
-        # between its renames must not be read half old, half new by the decision.
-        from .output import recover_all
-
-        for note in recover_all(args.config, args.output):
-            print(note)
-    if args.packs:
-        from .main import build_group
-
-        result = build_group(args.config, args.output, "packs", args.templates)
-        print(f"Đã ghi {len(result.written)} tệp hồ sơ của {len(result.allocation.rows) + 1} đơn vị vào "
-              f"{args.output / 'ho_so'}.")
-        return 0
-    if args.intake:
-        from .config import load_plan
-        from .intake import run, table_text
-
-        result = run(load_plan(args.config), args.intake, args.output)
-        print(table_text(result.table))
-        for problem in result.problems:
-            print("LỖI: " + problem.line())
-        for note in result.notes:
-            print("Thông tin: " + note.line())
-        if result.not_lists:
-            from .sheets import KINDS_TEXT
-
-            print(f"Không đọc (không phải danh sách {KINDS_TEXT}): " + ", ".join(result.not_lists))
-        _say_written(result.written)
-        return 1 if result.problems else 0
-    if args.decision:
-        from .main import build_decision
-
-        convert = None
-        if args.pdf:
-            from .pdf import to_pdf_bytes as convert
-        _say_stale(args)
-        result = build_decision(args.config, args.output, args.templates, args.allow_incomplete, convert)
-        a = result.awards
-        for name, status in a.missing:
-            print(f"Chưa đưa vào Quyết định: {name} ({status}).")
-        for name, status in a.partial:
-            print(f"Chưa đủ số lượng, đưa vào những gì đã nhận: {name} ({status}).")
-        print(f"Quyết định: {len(a.collectives):02d} tập thể và {len(a.individuals):02d} cá nhân "
-              f"của {len({x.unit for x in a.all})} đơn vị.")
-        _say_written(result.written)
-        return 0
-    if args.certificates:
-        from .main import build_certificates
-
-        result = build_certificates(args.config, args.output, args.templates, pdf=False if args.no_pdf else None)
-        print(f"Bằng khen: {len(result.awards.all)} bản, kiểu in «{result.plan.certificates.mode}», khổ "
-              f"{result.plan.certificates.paper} ngang.")
-        for note in result.notes:
-            print(note)
-        _say_written(result.written)
-        return 0
-    if papers:
-        return _papers(args, papers)
-    if args.serve:
-        from .web.app import serve
-
-        return serve(args.config, args.output, args.host, args.port, open_browser=not args.no_browser,
-                     allow_remote=args.allow_remote,
-                     templates_dir=args.templates)
-    from .main import build
-    from .output import recover_all
-
-    for note in recover_all(args.config, args.output):
-        print(note)
-    result = build(args.config, args.output, args.templates, strict=args.strict)
-    print(_table(result))
-    if result.plan.warnings:
-        print(_warnings(result.plan, str(args.config)))
-    report = _changes(result)
-    if report:
-        print(report)
-    written = list(result.written)
-    if args.pdf:
-        from .pdf import convert
-
-        written += convert([p for p in result.written if p.suffix == ".docx"], args.output)
-    _say_written(written, UNCHANGED if result.unchanged and not args.pdf else "Đã ghi:")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     utf8_streams()
-    args = _parser().parse_args(argv)
-    if not args.serve:  # the page shows progress itself
-        from . import progress
-
-        progress.listen("cli", progress.to_stderr())
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
-        return run(args)
+        try:
+            parsed = parse(sys.argv[1:] if argv is None else argv)
+        except SystemExit as stop:  # argparse's answer (help, version, a mistyped command): already printed
+            return stop.code if isinstance(stop.code, int) else steps.CLERKS_INPUT
+        if parsed[0].command != "trang":  # the page shows progress itself
+            progress.listen("cli", progress.to_stderr())
+        code = steps.DONE
+        for args in parsed:
+            key, request = request_of(args)
+            done = steps.run_step(key, request)
+            for line in done.lines:
+                print(line)
+            code = max(code, done.code)
+        return code
     except GeneratorError as err:
-        if args.debug:
+        if debug:
             raise
         print(f"LỖI: {err}", file=sys.stderr)
-        return 2
+        return steps.CLERKS_INPUT
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
+    except Exception:
+        if debug:
+            raise
+        import traceback
+
+        traceback.print_exc()  # for whoever maintains the tool
+        print("LỖI của chương trình (không phải của dữ liệu): chép các dòng trên gửi người phụ trách.", file=sys.stderr)
+        return steps.BUG

@@ -3,7 +3,7 @@
 Each kind names its Word template, a pure function that builds its context from the validated
 config (and, for the award cycle, from the nominations), how it fans out, and where it is
 written under output/. Everything else reads this list: rendering and the all-or-nothing
-write (main.py), the page's downloads and previews, --check-template, the benchmark, and the
+write (main.py), the page's downloads and previews, kiem-tra-mau, the benchmark, and the
 contract tests every kind must pass. A new document is a new entry and a new template, never a
 second pipeline.
 """
@@ -54,7 +54,7 @@ def _mode(mode: str) -> Callable[[Plan], bool]:
 
 
 def _layout(data: bytes, ctx: dict) -> bytes:
-    from .certificate import lay_out
+    from .certificate import lay_out  # lxml: only for the award cycle's steps
 
     return lay_out(data, ctx)
 
@@ -64,21 +64,21 @@ KINDS: tuple[Kind, ...] = (
     Kind("phu_luc", "Phụ lục", "phu_luc.docx", context.build, "phu_luc.docx"),
     Kind("de_cuong", "Đề cương báo cáo", "de_cuong_bao_cao.docx", context_cycle.outline, "de_cuong_bao_cao.docx",
          applies=lambda plan: plan.outline is not None),
-    # The units' nomination packs (python build_docs.py --packs).
+    # The units' nomination packs (python build_docs.py ho-so).
     Kind("to_trinh", "Tờ trình đề nghị khen thưởng", "to_trinh.docx", context.packs, PACK + "to_trinh.docx",
          PER_UNIT, "packs"),
     Kind("danh_sach", "Danh sách đề nghị (Excel)", "danh_sach.xlsx", context.packs, PACK + "danh_sach.xlsx",
          PER_UNIT, "packs"),
     Kind("bien_ban", "Biên bản họp xét", "bien_ban.docx", context.packs, PACK + "bien_ban.docx", PER_UNIT, "packs"),
     Kind("tom_tat", "Bản tóm tắt thành tích", "tom_tat.docx", context.packs, PACK + "tom_tat.docx", PER_UNIT, "packs"),
-    # The decision (python build_docs.py --decision), from the awardees intake accepted.
+    # The decision (python build_docs.py quyet-dinh), from the awardees intake accepted.
     Kind("to_trinh_ban", "Tờ trình của Ban", "to_trinh_ban.docx", context.decision, "quyet_dinh/to_trinh_ban.docx",
          group="decision", reads=AWARDS),
     Kind("quyet_dinh", "Quyết định khen thưởng", "quyet_dinh.docx", context.decision, "quyet_dinh/quyet_dinh.docx",
          group="decision", reads=AWARDS),
     Kind("danh_sach_khen_thuong", "Danh sách kèm theo Quyết định", "danh_sach_khen_thuong.docx", context.decision,
          "quyet_dinh/danh_sach_khen_thuong.docx", group="decision", reads=AWARDS),
-    # The công văn đôn đốc (python build_docs.py --chase), from what the last intake marked.
+    # The công văn đôn đốc (python build_docs.py don-doc), from what the last intake marked.
     Kind("don_doc", "Công văn đôn đốc", "cong_van_don_doc.docx", context_cycle.chase, "don_doc/cong_van_don_doc.docx",
          group="chase", reads=MARKS),
     Kind("phu_luc_don_doc", "Phụ lục của Công văn đôn đốc", "phu_luc_don_doc.docx", context_cycle.chase,
@@ -94,7 +94,7 @@ KINDS: tuple[Kind, ...] = (
          "tien_thuong/danh_sach_tien_thuong.docx", group="prizes", reads=AWARDS),
     Kind("gui_quyet_dinh", "Công văn gửi Quyết định", "cong_van_gui_quyet_dinh.docx", context_cycle.results,
          "thong_bao/cong_van_gui_quyet_dinh.docx", group="results", reads=AWARDS),
-    # The certificates (python build_docs.py --certificates): one template per mode.
+    # The certificates (python build_docs.py bang-khen): one template per mode.
     Kind("bang_khen", "Bằng khen (in cả trang)", "bang_khen.docx", context.certificates, "bang_khen/bang_khen.docx",
          group="certificates", reads=AWARDS, applies=_mode("full"), finish=_layout),
     Kind("bang_khen_phoi", "Bằng khen (in lên phôi)", "bang_khen_phoi.docx", context.certificates,
@@ -104,7 +104,7 @@ KINDS: tuple[Kind, ...] = (
 )
 
 # What each group needs from the config before its documents can be built.
-NEEDS = {"packs": ("nominations",), "decision": ("nominations", "decision"),
+NEEDS = {"packs": ("nominations",), "intake": ("nominations",), "decision": ("nominations", "decision"),
          "certificates": ("nominations", "decision", "certificates"), "chase": ("nominations", "chase"),
          "invitations": ("nominations", "decision", "conference"),
          "prizes": ("nominations", "decision", "decision.prize_amounts"),
@@ -169,6 +169,6 @@ def sample_context(kind: Kind, plan: Plan, allocation: Allocation) -> dict:
 
 def sample_data(kind: Kind, plan: Plan):
     """Invented data of what the kind reads (awardees, intake's marks), or None."""
-    from . import awards, intake
+    from . import awards, intake  # lxml: only for the award cycle's steps
 
     return {AWARDS: awards.sample, MARKS: intake.sample_marks}.get(kind.reads, lambda plan: None)(plan)

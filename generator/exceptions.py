@@ -19,15 +19,15 @@ class StepError(GeneratorError):
     page's (the control to use) for each key."""
 
     ACTIONS: dict[str, tuple[str, str]] = {
-        "intake_first": ("chạy python build_docs.py --intake THƯ_MỤC_DANH_SÁCH",
+        "intake_first": ("chạy python build_docs.py tiep-nhan THƯ_MỤC_DANH_SÁCH",
                          "tải danh sách các đơn vị lên ở trang «Tiếp nhận hồ sơ»"),
-        "intake": ("chạy lại python build_docs.py --intake THƯ_MỤC_DANH_SÁCH",
+        "intake": ("chạy lại python build_docs.py tiep-nhan THƯ_MỤC_DANH_SÁCH",
                    "tải lại danh sách ở trang «Tiếp nhận hồ sơ»"),
-        "allow": ("thêm --allow-incomplete",
+        "allow": ("chạy python build_docs.py quyet-dinh --allow-incomplete",
                   "đánh dấu «Lập cả khi còn đơn vị chưa đủ hồ sơ» rồi bấm lại «Lập Quyết định»"),
-        "decision": ("chạy python build_docs.py --decision", "bấm «Lập Quyết định»"),
-        "decision_again": ("chạy lại python build_docs.py --decision", "bấm lại «Lập Quyết định»"),
-        "redo": ("chạy lại --intake rồi --decision",
+        "decision": ("chạy python build_docs.py quyet-dinh", "bấm «Lập Quyết định»"),
+        "decision_again": ("chạy lại python build_docs.py quyet-dinh", "bấm lại «Lập Quyết định»"),
+        "redo": ("chạy lại python build_docs.py tiep-nhan THƯ_MỤC_DANH_SÁCH rồi python build_docs.py quyet-dinh",
                  "tải lại danh sách ở trang «Tiếp nhận hồ sơ» rồi bấm «Lập Quyết định»"),
     }
 

@@ -13,20 +13,21 @@ unit's rows alone. Everything is written all or nothing.
 """
 from __future__ import annotations
 
+from copy import copy
 import functools
 import io
 import json
-import re
-import unicodedata
-from copy import copy
 from pathlib import Path
+import re
 from typing import Any, NamedTuple
+import unicodedata
 
 from . import pool, quotas, sheets
 from .config_reader import normal_name
+from .exceptions import GeneratorError
 from .model import Plan
 from .output import write_all
-from .workbook import append
+from .workbook import append, fixed_bytes
 
 MAX_FILE = 5 * 1024 * 1024
 STATE = "tiep_nhan.json"
@@ -76,7 +77,7 @@ def _text(value: Any) -> str:
 
 
 def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read or made
 
     return get_column_letter(i + 1)
 
@@ -233,11 +234,9 @@ def stale(plan: Plan, out_dir: Path) -> list[str]:
 def list_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """(the lists to read, the other files) in `folder`. Excel's lock files (~$…) and hidden
     files are neither: they are not what a unit sent."""
-    from .sheets import LIST_SUFFIXES
-
     everything = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")))
-    return ([p for p in everything if p.suffix.lower() in LIST_SUFFIXES],
-            [p for p in everything if p.suffix.lower() not in LIST_SUFFIXES])
+    return ([p for p in everything if p.suffix.lower() in sheets.LIST_SUFFIXES],
+            [p for p in everything if p.suffix.lower() not in sheets.LIST_SUFFIXES])
 
 
 def read_bounded(path: Path) -> bytes:
@@ -314,7 +313,6 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     """The pure part of intake: (status table, problems, accepted rows, notes) from the lists in
     `folder` (None: no new list) and what was accepted before. Every unit is judged against the
     allocation of the config as it is now: rows accepted under a larger quota are «vượt»."""
-    from .exceptions import GeneratorError
 
     if plan.nominations is None:
         raise GeneratorError("tệp cấu hình thiếu mục nominations (các cột của danh sách đề nghị).")
@@ -454,7 +452,7 @@ def load_state(out_dir: Path) -> dict:
 
 
 def _book():
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # openpyxl: only when a workbook is read or made
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -465,6 +463,7 @@ def _printable(ws, widths: tuple[int, ...]) -> None:
     """A sheet the office can print as it prints the pack's list: Times New Roman, set widths,
     wrapped cells with borders, the header row in bold, shaded and repeated on every page, A4
     landscape fitted to the page's width."""
+    # openpyxl: only when a workbook is read or made
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -513,7 +512,6 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 def _save(wb) -> bytes:
     import datetime as dt
 
-    from .workbook import fixed_bytes
 
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     buf = io.BytesIO()
@@ -596,7 +594,7 @@ def table_text(table: list[dict]) -> str:
 
 def sample_marks(plan: Plan) -> Marks:
     """Invented marks, each status in turn and a problem for each unit with errors: the data
-    --check-template and the contract tests render the chase letter with."""
+    kiem-tra-mau and the contract tests render the chase letter with."""
     units = quotas.units_of(plan, quotas.allocate(plan))
     states = (CHUA_NOP, THIEU, LOI, VUOT, DU)
     table, problems = [], []

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
-from . import config, documents, quotas, stamp
-from .exceptions import GeneratorError, StrictWarningError
+from . import book, certificate_pdf, config, context_cycle, documents
+from . import pdf as libreoffice  # the LibreOffice door; `pdf` is build_certificates's own choice
+from . import pool, progress, quotas, stamp, workbook
+from .exceptions import ConfigError, GeneratorError, Problem, StepError, StrictWarningError
 from .model import Plan
 from .output import MANIFEST, manifest_bytes, read_manifest, write_all
 from .paths import DEFAULT_CONFIG, DEFAULT_OUTPUT, TEMPLATES_DIR
@@ -78,7 +80,6 @@ def _render_all(work: list[tuple], issued: dt.datetime) -> dict[str, bytes]:
     """Every document, in order; many (the packs: four per unit) over the machine's cores."""
     import functools
 
-    from . import pool
 
     rendered = pool.spread(functools.partial(_render_job, issued=issued), work, PARALLEL_FROM, "Đang dựng văn bản")
     return {path: data for (_, path, _, _), data in zip(work, rendered)}
@@ -91,8 +92,6 @@ def _render_job(job: tuple, issued: dt.datetime) -> bytes:
 
 def _render(template: Path, ctx: dict, issued: dt.datetime, finish=None) -> bytes:
     if template.suffix == ".xlsx":
-        from . import workbook
-
         return workbook.fill(template, ctx, issued)
     from . import render  # Jinja, lxml and python-docx: only once something is rendered
 
@@ -122,6 +121,7 @@ def build(config_path: Path = DEFAULT_CONFIG, out_dir: Path = DEFAULT_OUTPUT,
 def build_group(config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> BuildResult:
     """Every document of one group of the registry (`packs`, …), written all or nothing."""
     plan = config.load_plan(config_path)
+    require(plan, group, str(config_path))
     allocation, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), group)
     return BuildResult(plan, allocation, write_all(out_dir, docs))
 
@@ -144,10 +144,10 @@ def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path =
 
 
 def check_templates(config_path: Path, files: list[Path], templates_dir: Path | None = None) -> list:
-    """--check-template: the plan's templates (or `files`) against the data of its config. A file
+    """kiem-tra-mau: the plan's templates (or `files`) against the data of its config. A file
     named like a registered template is checked with that kind's data, any other (a renamed
     copy) with everything any kind provides; values no template uses are listed for the full set."""
-    from . import templatecheck
+    from . import templatecheck  # Jinja: only once something is rendered or checked
 
     plan = config.load_plan(config_path)
     allocation = quotas.allocate(plan)
@@ -162,11 +162,9 @@ def check_templates(config_path: Path, files: list[Path], templates_dir: Path | 
             raise GeneratorError(f"không tìm thấy mẫu {path}.")
         ctx = contexts.get(path.name, anything)
         if path.suffix.lower() == ".xlsx":
-            from . import workbook
-
             found, read = workbook.inspect(path)
         else:
-            from . import render
+            from . import render  # Jinja: only once something is rendered or checked
 
             found, read = render.inspect(path)
         findings += found + templatecheck.missing(path.name, read, ctx)
@@ -175,6 +173,26 @@ def check_templates(config_path: Path, files: list[Path], templates_dir: Path | 
     if files or any(f.rule in ("the_mo", "the_dong", "khoi", "cu_phap") for f in findings):
         return findings  # a few files, or one that does not parse: "unused" would mislead
     return findings + templatecheck.unused(refs, union)
+
+
+def dump_template(path: Path, save: bool = False) -> str | Path:
+    """xem-mau: every paragraph of a template with its style and tags, to compare versions; with
+    `save`, written beside the template as FILE.docx.txt (UTF-8), and that path returned."""
+    from . import templatecheck  # Jinja: only once something is rendered or checked
+
+    if not path.is_file():
+        raise GeneratorError(f"không tìm thấy mẫu {path}.")
+    if path.suffix.lower() not in (".docx", ".xlsx"):
+        raise GeneratorError(f"{path} không phải mẫu .docx hay .xlsx.")
+    try:
+        text = templatecheck.dump(path)
+    except Exception as err:  # python-docx and openpyxl raise many kinds for a broken package
+        raise GeneratorError(f"không đọc được mẫu {path} (tệp hỏng hoặc không phải tệp Word/Excel): {err}") from None
+    if not save:
+        return text
+    target = path.with_name(path.name + ".txt")
+    write_all(target.parent, {target.name: text.encode("utf-8")})
+    return target
 
 
 # The command a clerk types, as the README shows it: the launcher on Windows (it runs the venv's
@@ -191,7 +209,7 @@ NEW_PLAN_TEMPLATES = (
 
 
 def new_plan(config_path: Path, target: Path) -> list[str]:
-    """--new-plan DIR: the config and the templates copied into DIR, the copy's config pointing at
+    """ke-hoach-moi DIR: the config and the templates copied into DIR, the copy's config pointing at
     its own templates. Nothing that exists is overwritten."""
     import re
 
@@ -228,7 +246,7 @@ def new_plan(config_path: Path, target: Path) -> list[str]:
     config_copy = target / "plan.yaml"
     return [f"Đã tạo kế hoạch mới trong {target}:"] + [f"  {p}" for p in written] + [
         "Tiếp theo: sửa câu chữ trong các mẫu bằng Word, sửa số liệu trong plan.yaml, rồi chạy",
-        f"  {TOOL_COMMAND} --config {config_copy.as_posix()} --check-template",
+        f"  {TOOL_COMMAND} kiem-tra-mau --config {config_copy.as_posix()}",
         f"  {TOOL_COMMAND} --config {config_copy.as_posix()} --output {(target / 'output').as_posix()}"]
 
 
@@ -274,15 +292,16 @@ def _drop_stale(out_dir: Path, folder: str, docs: dict[str, bytes], patterns: tu
 
 def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
                    allow_incomplete: bool = False, convert=None) -> AwardResult:
-    """--decision: the Ban's Tờ trình, the Quyết định and its list from what intake accepted, and
+    """quyet-dinh: the Ban's Tờ trình, the Quyết định and its list from what intake accepted, and
     the list itself as data, so the certificates print exactly the decision's awardees.
     `convert` (paths -> {pdf name: bytes}, e.g. pdf.to_pdf_bytes): the PDFs too, written in the
     same set as the .docx, so the two can never be of different lists."""
     import tempfile
 
-    from . import awards as awards_mod
+    from . import awards as awards_mod  # lxml: only for the award cycle's steps
 
     plan = config.load_plan(config_path)
+    require(plan, "decision", str(config_path))
     chosen = awards_mod.load(plan, out_dir, allow_incomplete)
     _, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), "decision", data=chosen)
     docs[DECISION_LIST] = awards_mod.dump(chosen)
@@ -303,19 +322,16 @@ def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None 
 
 def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | None = None,
                        pdf: bool | None = None) -> AwardResult:
-    """--certificates: one page per awardee of the decision's list in one .docx, and the
+    """bang-khen: one page per awardee of the decision's list in one .docx, and the
     record-book page. With LibreOffice (`pdf` None: when it is there) also one PDF (one
     conversion) split into one ZIP per unit; without it the .docx files are made all the same."""
-    from . import awards as awards_mod
-    from . import certificate_pdf
-    from .pdf import INSTALL_HINT, find_soffice
+    from . import awards as awards_mod  # lxml: only for the award cycle's steps
 
     plan = config.load_plan(config_path)
+    require(plan, "certificates", str(config_path))
     chosen = awards_mod.read_dump(plan, out_dir / DECISION_LIST)
     awards_mod.within_quotas(plan, chosen)
-    from . import progress
 
-    from . import book
 
     ledger = book.read(out_dir)
     first, others = book.first_number(plan, ledger, len(chosen.all), str(config_path))
@@ -327,10 +343,10 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
     docs[book.LEDGER] = book.dump(others + [book.entry(plan, first, printed)])
     notes: tuple[str, ...] = ()
     if pdf is None:
-        pdf = find_soffice() is not None
+        pdf = libreoffice.find_soffice() is not None
         if not pdf:
             notes = ("Chưa có bản PDF và ZIP theo đơn vị: máy này không có LibreOffice. Có thể in thẳng "
-                     f"{certificate_pdf.DOCX} bằng Word. " + INSTALL_HINT,)
+                     f"{certificate_pdf.DOCX} bằng Word. " + libreoffice.INSTALL_HINT,)
     if pdf:
         docs.update(certificate_pdf.pdf_and_zips(docs, chosen, plan))
     docs.update(manifest("bang_khen", docs))
@@ -345,8 +361,6 @@ PAPER_FOLDERS = {"chase": "don_doc", "invitations": "giay_moi", "prizes": "tien_
 
 def require(plan: Plan, group: str, source: str) -> None:
     """The config sections a step needs, all named at once."""
-    from .exceptions import ConfigError, Problem
-
     lacking = documents.missing(group, plan)
     if lacking:
         raise ConfigError(source, [Problem(part, "thiếu mục này; chép mục đó từ config/plan.yaml của dự án rồi sửa "
@@ -354,17 +368,16 @@ def require(plan: Plan, group: str, source: str) -> None:
 
 
 def build_paper(config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> AwardResult:
-    """--chase, --invitations, --prizes, --results: one of the cycle's later papers, from the
+    """don-doc, giay-moi, tien-thuong, gui-quyet-dinh: one of the cycle's later papers, from the
     last intake's marks (the chase letter) or from the decision's own list (the others), written
     as a set that replaces the folder's earlier one. `awards` of the result: what was read."""
-    from . import awards as awards_mod
+    from . import awards as awards_mod  # lxml: only for the award cycle's steps
 
     plan = config.load_plan(config_path)
     require(plan, group, str(config_path))
     folder = PAPER_FOLDERS[group]
     if group == "chase":
-        from . import context_cycle, intake
-        from .exceptions import StepError
+        from . import intake  # lxml: only for the award cycle's steps
 
         data = intake.load_marks(out_dir)
         if data is None:

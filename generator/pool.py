@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Sequence
 
+from . import progress
+
 # The pool's start method; None is the platform's own (fork on Linux, spawn on Windows). The
 # tests set "spawn" to work as Windows does.
 START_METHOD: str | None = None
@@ -22,13 +24,12 @@ def spread(fn: Callable, items: Sequence, threshold: int, label: str) -> list:
     """[fn(item) for item in items], in order. From `threshold` items on, with two cores or more,
     in a process pool (`fn` a module-level function or a functools.partial of one). `label`: the
     progress line."""
-    from . import progress
 
     cores = min(os.cpu_count() or 1, 8)
     if len(items) < threshold or cores < 2:
         return [fn(item) for item in items]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    import multiprocessing
 
     size = max(4, len(items) // (cores * 8))
     starts = range(0, len(items), size)

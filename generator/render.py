@@ -163,7 +163,7 @@ def template_bytes(path: Path) -> bytes:
 
 
 def _open(path: Path):
-    from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate  # docxtpl: only when a template is prepared or rendered
 
     tpl = DocxTemplate(io.BytesIO(template_bytes(path)))
     try:
@@ -177,6 +177,7 @@ def _sources(tpl) -> tuple[str, dict[str, tuple[str, str]], dict[str, str], list
     """Every part docxtpl fills, patched as docxtpl patches it, one paragraph a line: the body,
     {header/footer part: (encoding, source)}, {footnotes part: source}; and the parts it never
     fills, as (what, part name, patched xml)."""
+    # python-docx: only when a template is prepared, not loaded from the cache
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     doc = tpl.docx
@@ -204,7 +205,7 @@ def _labelled(body: str, headers: dict, footnotes: dict) -> list[tuple[str, str]
 
 
 def inspect(path: Path) -> tuple[list, list]:
-    """What --check-template reports of a template: (findings, refs), nothing raised."""
+    """What kiem-tra-mau reports of a template: (findings, refs), nothing raised."""
     body, headers, footnotes, unfilled = _sources(_open(path))
     return templatecheck.analyse(path.name, _labelled(body, headers, footnotes), unfilled, _env())
 
@@ -253,7 +254,7 @@ def _cache_dir() -> Path | None:
 
 
 def _cache_key(data: bytes) -> str:
-    import docx
+    import docx  # python-docx: only when a template is prepared, not loaded from the cache
     import docxtpl
 
     h = hashlib.sha256(data)
@@ -291,9 +292,10 @@ class CompiledTemplate:
     """A .docx template read, patched and compiled once; `render` fills it many times."""
 
     def __init__(self, path: Path, env: SandboxedEnvironment):
+        # python-docx: only when a template is prepared, not loaded from the cache
         from docx.opc.coreprops import CoreProperties
         from docx.oxml import parse_xml
-        from docxtpl import DocxTemplate
+        from docxtpl import DocxTemplate  # docxtpl: only when a template is prepared or rendered
 
         self.name = path.name
         if not path.is_file():
@@ -327,7 +329,7 @@ class CompiledTemplate:
 
     def check_context(self, context: dict[str, Any]) -> None:
         """Every value the template reads is in the context (templatecheck's rule, the one the
-        build and --check-template apply too): never an empty string or «None» in a document."""
+        build and kiem-tra-mau apply too): never an empty string or «None» in a document."""
         templatecheck.refuse(templatecheck.missing(self.name, self.refs, context))
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
@@ -353,6 +355,7 @@ class CompiledTemplate:
         tree to move. Should a template's body declare anything else, the move is done, into
         a fresh root (benchmarks/NOTES.md §2: moving a body back out is what cost seconds).
         """
+        # python-docx: only when a template is prepared, not loaded from the cache
         from docx.opc.oxml import serialize_part_xml
 
         root_ns = self._root.nsmap
@@ -379,6 +382,7 @@ class CompiledTemplate:
             return self._render_locked(context, issued)
 
     def _render_locked(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
+        # python-docx: only when a template is prepared, not loaded from the cache
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml import parse_xml
 

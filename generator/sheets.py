@@ -142,7 +142,7 @@ def _broken_xlsx(err: Exception) -> str:
 
 
 def _rows_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl: only when a workbook is read or made
 
     _scan_xlsx(data)
     try:
@@ -166,7 +166,7 @@ def _cell(value):
 
 
 def _read_calamine(data: bytes, kind: str) -> tuple[str, list[list]]:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # calamine: only for .xls and .ods
 
     if kind == ".ods":
         try:

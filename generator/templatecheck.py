@@ -1,11 +1,11 @@
 """Templates checked before they fill anything, in the clerk's words, each finding with the
 paragraph (and header, footer or footnote) it sits in: tags left open, blocks without their
 end, variables the config does not provide («Có phải ý là …?»), config values no template
-uses, and tags in parts docxtpl never fills. `python build_docs.py --check-template` prints the
+uses, and tags in parts docxtpl never fills. `python build_docs.py kiem-tra-mau` prints the
 findings; every build runs the same analysis first (render.py keeps its result with the
 prepared template), so a broken template never fills half a document.
 
-Also the text dump of a template (`--dump-template`), so a template's change reads in a diff.
+Also the text dump of a template (`xem-mau`), so a template's change reads in a diff.
 """
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def refuse(problems: list[Finding]) -> None:
         lines = dict.fromkeys(f"  - mẫu {f.location}: {f.message}" for f in problems)
         raise TemplateError("mẫu dùng biến không có trong cấu hình:\n" + "\n".join(lines) +
                             "\nSửa thẻ {{ ... }} trong mẫu hoặc thêm dữ liệu vào cấu hình "
-                            "(kiểm tra: python build_docs.py --check-template).")
+                            "(kiểm tra: python build_docs.py kiem-tra-mau).")
 
 
 def report(findings: list[Finding]) -> str:
@@ -233,7 +233,7 @@ def dump(path: Path) -> str:
     For an Excel template, every cell that holds something, sheet by sheet."""
     if path.suffix.lower() == ".xlsx":
         return _dump_workbook(path)
-    import docx
+    import docx  # python-docx: only when a template is prepared, not loaded from the cache
     from docx.oxml.ns import qn
 
     doc = docx.Document(str(path))
@@ -252,7 +252,7 @@ def dump(path: Path) -> str:
         lines.append(f"{prefix}[{p.style.name}] {text}".rstrip())
 
     def block(container, prefix: str) -> None:
-        from docx.table import Table, _Cell
+        from docx.table import Table, _Cell  # python-docx: only when a template is prepared, not loaded from the cache
         from docx.text.paragraph import Paragraph
 
         for child in container._element.iterchildren():
@@ -280,7 +280,7 @@ def dump(path: Path) -> str:
 
 
 def _dump_workbook(path: Path) -> str:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl: only when a workbook is read or made
 
     wb = load_workbook(path)
     lines = [f"# {path.name}"]

@@ -32,7 +32,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _clean(value):
     """A text without the characters a workbook cannot hold (control characters), shown as
     «\ufffd» rather than ending the whole write."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl: only when a workbook is read or made
 
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
@@ -65,7 +65,7 @@ def append(ws, values) -> None:
 
 @lru_cache(maxsize=1)
 def _env():
-    from .render import make_env
+    from .render import make_env  # Jinja: only once something is rendered or checked
 
     return make_env(autoescape=False)
 
@@ -77,9 +77,9 @@ def _cell_template(source: str):
 
 
 def inspect(template: Path) -> tuple[list, list]:
-    """What --check-template reports of the list template: each sheet's cells read as the
+    """What kiem-tra-mau reports of the list template: each sheet's cells read as the
     paragraphs of one part (one cell a line), through the same analysis as a Word template."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl: only when a workbook is read or made
 
     from . import templatecheck
 
@@ -101,7 +101,7 @@ def header(columns) -> list[str]:
 
 
 def _column_letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read or made
 
     return get_column_letter(i)
 
@@ -115,7 +115,7 @@ def _reduce(obj):
     """A row or column holder (openpyxl's DimensionHolder) pickles as the defaultdict it derives
     from: its constructor then gets the default factory as the worksheet and loses the factory.
     It is rebuilt from its own arguments instead; everything else pickles as openpyxl made it."""
-    from openpyxl.worksheet.dimensions import DimensionHolder
+    from openpyxl.worksheet.dimensions import DimensionHolder  # openpyxl: only when a workbook is read or made
 
     if type(obj) is DimensionHolder:
         return (DimensionHolder, (obj.worksheet, obj.reference, obj.default_factory),
@@ -128,7 +128,7 @@ def _parsed(path: str, size: int, mtime_ns: int) -> bytes:
     """The template as openpyxl reads it, pickled: parsing the .xlsx was a third of a pack's
     list, and unpickling a fresh copy for each unit costs a tenth of that. Keyed on the file's
     size and change time, so a template edited in Excel is read again."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl: only when a workbook is read or made
 
     buf = io.BytesIO()
     _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(load_workbook(path))
@@ -152,6 +152,7 @@ def _styled_like(cell, model) -> None:
 
 
 def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
+    # openpyxl: only when a workbook is read or made
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -239,7 +240,7 @@ def _saved(wb) -> bytes:
     level; openpyxl's own save would compress each at level 6 first, for nothing."""
     import zipfile
 
-    from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.writer.excel import ExcelWriter  # openpyxl: only when a workbook is read or made
 
     buf = io.BytesIO()
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)

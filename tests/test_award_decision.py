@@ -36,10 +36,10 @@ def chain(tmp_path_factory) -> Path:
     """The whole cycle, as the clerk runs it, in one output folder."""
     require_libreoffice()
     out = tmp_path_factory.mktemp("cycle")
-    assert run("--output", str(out), "--packs") == 0
-    assert run("--output", str(out), "--intake", str(LISTS)) == 0
-    assert run("--output", str(out), "--decision", "--pdf") == 0
-    assert run("--output", str(out), "--certificates") == 0
+    assert run("--output", str(out), "ho-so") == 0
+    assert run("--output", str(out), "tiep-nhan", str(LISTS)) == 0
+    assert run("--output", str(out), "quyet-dinh", "--pdf") == 0
+    assert run("--output", str(out), "bang-khen") == 0
     return out
 
 
@@ -166,12 +166,12 @@ def partial(tmp_path) -> Path:
     for path in lists.glob("0[34]-*.xlsx"):
         path.unlink()
     out = tmp_path / "out"
-    assert run("--output", str(out), "--intake", str(lists)) == 0
+    assert run("--output", str(out), "tiep-nhan", str(lists)) == 0
     return out
 
 
 def test_the_decision_is_refused_while_units_have_not_sent_their_lists(partial, capsys):
-    assert run("--output", str(partial), "--decision") == 2
+    assert run("--output", str(partial), "quyet-dinh") == 2
     err = capsys.readouterr().err
     assert "còn 2 đơn vị chưa «đủ»" in err
     assert "LĐLĐ huyện Lộc Bình: chưa nộp" in err and "LĐLĐ huyện Đình Lập: chưa nộp" in err
@@ -180,7 +180,7 @@ def test_the_decision_is_refused_while_units_have_not_sent_their_lists(partial, 
 
 
 def test_allow_incomplete_builds_without_them_and_names_them(partial, capsys):
-    assert run("--output", str(partial), "--decision", "--allow-incomplete") == 0
+    assert run("--output", str(partial), "quyet-dinh", "--allow-incomplete") == 0
     said = capsys.readouterr().out
     assert "Chưa đưa vào Quyết định: LĐLĐ huyện Lộc Bình (chưa nộp)." in said
     collectives, individuals = article_one(partial / "quyet_dinh" / "quyet_dinh.docx")
@@ -190,13 +190,13 @@ def test_allow_incomplete_builds_without_them_and_names_them(partial, capsys):
 
 
 def test_without_intake_the_decision_says_to_run_it_first(tmp_path, capsys):
-    assert run("--output", str(tmp_path), "--decision") == 2
-    assert "chạy python build_docs.py --intake" in capsys.readouterr().err
+    assert run("--output", str(tmp_path), "quyet-dinh") == 2
+    assert "chạy python build_docs.py tiep-nhan" in capsys.readouterr().err
 
 
 def test_certificates_need_the_decision_first(tmp_path, capsys):
-    assert run("--output", str(tmp_path), "--certificates") == 2
-    assert "trước hết chạy python build_docs.py --decision" in capsys.readouterr().err
+    assert run("--output", str(tmp_path), "bang-khen") == 2
+    assert "trước hết chạy python build_docs.py quyet-dinh" in capsys.readouterr().err
 
 
 # -- bad input leaves the last good documents in place ---------------------------------------------
@@ -218,7 +218,7 @@ def test_an_awardee_without_a_name_stops_the_certificates_and_keeps_the_last_one
     data["ca_nhan"][2]["name"] = "  "
     listed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     before = snapshot(done / "bang_khen")
-    assert run("--output", str(done), "--certificates") == 2
+    assert run("--output", str(done), "bang-khen") == 2
     err = capsys.readouterr().err
     assert "cá nhân thứ 3 (LĐLĐ Thành phố) không có tên" in err and "Traceback" not in err
     assert snapshot(done / "bang_khen") == before
@@ -241,7 +241,7 @@ def test_a_missing_template_stops_the_decision_and_keeps_the_last_one(done, tmp_
     shutil.copytree(ROOT / "templates", templates)
     (templates / "quyet_dinh.docx").unlink()
     before = snapshot(done / "quyet_dinh")
-    assert run("--output", str(done), "--templates", str(templates), "--decision") == 2
+    assert run("--output", str(done), "--templates", str(templates), "quyet-dinh") == 2
     err = capsys.readouterr().err
     assert "quyet_dinh.docx" in err and "Traceback" not in err
     assert snapshot(done / "quyet_dinh") == before
@@ -339,9 +339,9 @@ def test_a_unit_left_out_later_keeps_no_zip_from_the_earlier_certificates(done, 
     shutil.copytree(LISTS, lists)
     next(lists.glob("04-*.xlsx")).unlink()
     (done / "tiep_nhan.json").unlink()  # intake from scratch: Đình Lập has sent nothing
-    assert run("--output", str(done), "--intake", str(lists)) == 0
-    assert run("--output", str(done), "--decision", "--allow-incomplete") == 0
-    assert run("--output", str(done), "--certificates") == 0
+    assert run("--output", str(done), "tiep-nhan", str(lists)) == 0
+    assert run("--output", str(done), "quyet-dinh", "--allow-incomplete") == 0
+    assert run("--output", str(done), "bang-khen") == 0
     zips = sorted(p.name for p in (done / "bang_khen" / "theo_don_vi").glob("*.zip"))
     assert len(zips) == 14 and not any(name.startswith("04-") for name in zips)
     assert len(PdfReader(str(done / "bang_khen" / "bang_khen.pdf")).pages) == 45
@@ -359,7 +359,7 @@ def test_a_bad_config_stops_the_certificates_with_its_line_and_keeps_the_last_on
     config.write_text(text.replace(old, new, 1), encoding="utf-8")
     line = text[:text.index(old)].count("\n") + 1
     before = snapshot(done)
-    assert cli_main(["--config", str(config), "--output", str(done), "--certificates"]) == 2
+    assert cli_main(["--config", str(config), "--output", str(done), "bang-khen"]) == 2
     err = capsys.readouterr().err
     assert field in err and "Traceback" not in err
     assert any(f"dòng {n}" in err for n in range(line, line + 3))
@@ -379,10 +379,10 @@ def test_a_unit_short_of_its_quota_is_listed_with_what_it_sent_and_named(tmp_pat
         cell.value = None
     wb.save(path)
     out = tmp_path / "out"
-    assert run("--output", str(out), "--intake", str(lists)) == 0
-    assert run("--output", str(out), "--decision") == 2
+    assert run("--output", str(out), "tiep-nhan", str(lists)) == 0
+    assert run("--output", str(out), "quyet-dinh") == 2
     assert "LĐLĐ Thành phố: thiếu" in capsys.readouterr().err
-    assert run("--output", str(out), "--decision", "--allow-incomplete") == 0
+    assert run("--output", str(out), "quyet-dinh", "--allow-incomplete") == 0
     said = capsys.readouterr().out
     assert "Chưa đủ số lượng, đưa vào những gì đã nhận: LĐLĐ Thành phố (thiếu)." in said
     assert "Chưa đưa vào Quyết định" not in said
@@ -398,6 +398,6 @@ def test_every_refusal_names_the_command_on_the_command_line_and_the_control_on_
     for key in StepError.ACTIONS:
         err = awards.AwardsError("việc này chưa làm được: {" + key + "}.")
         cli_words, page_words = StepError.ACTIONS[key]
-        assert str(err) == f"việc này chưa làm được: {cli_words}." and "--" in cli_words
+        assert str(err) == f"việc này chưa làm được: {cli_words}." and "python build_docs.py " in cli_words
         assert err.on_page() == f"Việc này chưa làm được: {page_words}." and "--" not in page_words
         assert "«" in page_words  # a button, a checkbox or a page, by the name the page shows

@@ -30,7 +30,7 @@ PERSONS = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạ
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("packs")
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "--packs"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "ho-so"]) == 0
     return out / "ho_so"
 
 
@@ -180,7 +180,7 @@ def test_the_summary_of_achievements_asks_each_kind_for_its_own_fields(packs):
 
 
 def test_packs_are_byte_identical_from_one_build_to_the_next(packs, tmp_path):
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "--packs"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "ho-so"]) == 0
     for p in packs.rglob("*.*"):
         assert (tmp_path / "ho_so" / p.relative_to(packs)).read_bytes() == p.read_bytes(), p
 
@@ -323,7 +323,7 @@ def test_ong_ba_must_agree_with_gioi_tinh(packs, tmp_path):
     config.write_text(SHIPPED_CONFIG.read_text(encoding="utf-8").replace(
         "  individual_columns:\n    - Họ và tên*\n", "  individual_columns:\n    - Ông/Bà\n    - Họ và tên*\n"), encoding="utf-8")
     out = tmp_path / "packs"
-    assert cli_main(["--config", str(config), "--output", str(out), "--packs"]) == 0
+    assert cli_main(["--config", str(config), "--output", str(out), "ho-so"]) == 0
     unit = "LĐLĐ huyện Đình Lập"
     nop = tmp_path / "nop"
     nop.mkdir()
@@ -410,7 +410,7 @@ def test_the_cli_prints_the_status_table_and_exits_1_on_problems(packs, tmp_path
     nop.mkdir()
     fill(next(packs.glob("04-*")) / "danh_sach.xlsx", [collective(unit)], [person("Nguyễn Văn An", unit)], nop / "04.xlsx")
     capsys.readouterr()
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path / "out"), "--intake", str(nop)]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path / "out"), "tiep-nhan", str(nop)]) == 0
     out = capsys.readouterr().out
     rows = [" ".join(line.split()) for line in out.splitlines()]  # the table's columns, spaces folded
     assert "4 LĐLĐ huyện Đình Lập 1/1 1/1 đủ (04.xlsx)" in rows
@@ -423,6 +423,6 @@ def test_packs_built_in_parallel_are_the_bytes_of_a_serial_build(packs, tmp_path
     from generator import main
 
     monkeypatch.setattr(main, "PARALLEL_FROM", 10**9)  # one process, in order
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "--packs"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "ho-so"]) == 0
     serial = {p.relative_to(tmp_path / "ho_so"): p.read_bytes() for p in (tmp_path / "ho_so").rglob("*.*")}
     assert serial == {p.relative_to(packs): p.read_bytes() for p in packs.rglob("*.*")}  # the fixture's: 60 ≥ 40, parallel

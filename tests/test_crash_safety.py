@@ -59,7 +59,7 @@ def _state(config: Path, version: str, first: int) -> dict:
 
 
 def _start_server(config: Path, out: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build_docs.py"), "--serve", "--no-browser", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build_docs.py"), "trang", "--no-browser", "--port", str(port),
                              "--config", str(config), "--output", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 20

@@ -69,7 +69,7 @@ def cycle(tmp_path_factory):
         return cli_main(["--config", str(config), "--output", str(out), *args])
 
     assert run() == 0
-    assert run("--intake", str(lists)) == 1
+    assert run("tiep-nhan", str(lists)) == 1
     return root, config, lists, out, run
 
 
@@ -89,7 +89,7 @@ def kinh_gui(path: Path) -> list[str]:
 
 def test_the_chase_letter_names_exactly_the_units_intake_marks(cycle):
     root, config, lists, out, run = cycle
-    assert run("--chase") == 0
+    assert run("don-doc") == 0
     plan = load_plan(config)
     full = {u.name: u.full_name for u in plan.units}
     import json
@@ -119,23 +119,23 @@ def test_a_unit_that_resubmits_is_dropped_from_the_next_chase_letter(cycle, tmp_
     shutil.copy(next(LISTS.glob(f"*{BROKEN}*")), next(again.glob(f"*{BROKEN}*")))
     out2 = tmp_path / "output"
     shutil.copytree(out, out2)
-    assert cli_main(["--config", str(config), "--output", str(out2), "--intake", str(again)]) == 0
-    assert cli_main(["--config", str(config), "--output", str(out2), "--chase"]) == 0
+    assert cli_main(["--config", str(config), "--output", str(out2), "tiep-nhan", str(again)]) == 0
+    assert cli_main(["--config", str(config), "--output", str(out2), "don-doc"]) == 0
     plan = load_plan(config)
     assert kinh_gui(out2 / "don_doc/cong_van_don_doc.docx") == [
         next(u.full_name for u in plan.units if u.name == MISSING)]
     shutil.copy(next(LISTS.glob(f"*{MISSING}*")), again)
-    assert cli_main(["--config", str(config), "--output", str(out2), "--intake", str(again)]) == 0
-    assert cli_main(["--config", str(config), "--output", str(out2), "--chase"]) == 0
+    assert cli_main(["--config", str(config), "--output", str(out2), "tiep-nhan", str(again)]) == 0
+    assert cli_main(["--config", str(config), "--output", str(out2), "don-doc"]) == 0
     assert not (out2 / "don_doc/cong_van_don_doc.docx").exists()  # nothing to chase: no letter left
 
 
 @pytest.fixture(scope="module")
 def decided(cycle):
     root, config, lists, out, run = cycle
-    assert run("--decision", "--allow-incomplete") == 0
-    assert run("--certificates", "--no-pdf") == 0
-    assert run("--invitations", "--prizes", "--results") == 0
+    assert run("quyet-dinh", "--allow-incomplete") == 0
+    assert run("bang-khen", "--no-pdf") == 0
+    assert all(run(step) == 0 for step in ("giay-moi", "tien-thuong", "gui-quyet-dinh"))
     import json
 
     listed = json.loads((out / "quyet_dinh/khen_thuong.json").read_text(encoding="utf-8"))
@@ -201,20 +201,20 @@ def test_the_record_book_runs_on_into_the_next_decision_and_refuses_a_start_that
     head, tail = text[:decision_at], text[decision_at:]
     tail = tail.replace("    day: null\n    month: 4\n    year: 2023", "    day: 25\n    month: 4\n    year: 2023", 1)
     second.write_text(head + tail, encoding="utf-8")
-    assert cli_main(["--config", str(second), "--output", str(out2), "--certificates", "--no-pdf"]) == 0
+    assert cli_main(["--config", str(second), "--output", str(out2), "bang-khen", "--no-pdf"]) == 0
     rows = numbered_rows(out2 / "bang_khen/so_cap_bang.docx")
     assert [int(r[0]) for r in rows] == list(range(1, 2 * n + 1))  # both decisions, numbers never reused
     book = docx.Document(str(out2 / "bang_khen/so_cap_bang.docx"))
     heads = [r.cells[0].text for r in book.tables[0].rows if r.cells[0].text.startswith("Quyết định số")]
     assert len(heads) == 2 and "ngày 25 tháng 4" in heads[1]
     # Printing the second decision again keeps its numbers.
-    assert cli_main(["--config", str(second), "--output", str(out2), "--certificates", "--no-pdf"]) == 0
+    assert cli_main(["--config", str(second), "--output", str(out2), "bang-khen", "--no-pdf"]) == 0
     assert [int(r[0]) for r in numbered_rows(out2 / "bang_khen/so_cap_bang.docx")] == list(range(1, 2 * n + 1))
     # A start the clerk sets below the first decision's last number is refused, with its line.
     clash = second.read_text(encoding="utf-8").replace("  address: Đồng chí\n", "  address: Đồng chí\n  first_number: 5\n", 1)
     second.write_text(clash, encoding="utf-8")
     line = clash.splitlines().index("  first_number: 5") + 1
-    assert cli_main(["--config", str(second), "--output", str(out2), "--certificates", "--no-pdf"]) == 2
+    assert cli_main(["--config", str(second), "--output", str(out2), "bang-khen", "--no-pdf"]) == 2
     with pytest.raises(ConfigError) as err:
         from generator.main import build_certificates
 
@@ -253,14 +253,14 @@ def test_a_prize_list_without_amounts_names_the_section_it_needs(tmp_path, capsy
     start = text.index("  prize_amounts:")
     end = text.index("\n\n", start)
     config.write_text(text[:start] + text[end + 1:], encoding="utf-8")
-    assert cli_main(["--config", str(config), "--output", str(tmp_path / "out"), "--prizes"]) == 2
+    assert cli_main(["--config", str(config), "--output", str(tmp_path / "out"), "tien-thuong"]) == 2
     assert "decision.prize_amounts" in capsys.readouterr().err
 
 
 def test_the_chase_letter_before_any_intake_says_what_to_do_first(tmp_path, capsys):
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "--chase"]) == 2
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "don-doc"]) == 2
     err = capsys.readouterr().err
-    assert "--intake" in err and "Traceback" not in err
+    assert "tiep-nhan" in err and "Traceback" not in err
 
 
 # -- amounts in words, as «Bằng chữ» writes them --------------------------------------------------------
@@ -305,13 +305,13 @@ def test_every_later_paper_passes_our_own_checker_with_rendering_and_the_schema(
 
     require_libreoffice()
     (root, config, lists, out, run), listed = decided
-    assert run("--chase") == 0
+    assert run("don-doc") == 0
     one_each = tmp_path / "plan.yaml"
     one_each.write_text(config.read_text(encoding="utf-8").replace("  per_recipient: false", "  per_recipient: true"),
                         encoding="utf-8")
     out2 = tmp_path / "output"
     shutil.copytree(out, out2)
-    assert cli_main(["--config", str(one_each), "--output", str(out2), "--invitations"]) == 0
+    assert cli_main(["--config", str(one_each), "--output", str(out2), "giay-moi"]) == 0
     each = sorted((out2 / "giay_moi").glob("*.docx"))
     n_units = len(load_plan(config).units)
     assert len(each) == 1 + n_units + len(listed["tap_the"]) + len(listed["ca_nhan"])  # guest, leaders, awardees
@@ -359,7 +359,7 @@ def test_a_quota_lowered_after_intake_puts_the_unit_in_the_chase_letter_as_over(
                        encoding="utf-8")
     out2 = tmp_path / "output"
     shutil.copytree(out, out2)
-    assert cli_main(["--config", str(changed), "--output", str(out2), "--chase"]) == 0
+    assert cli_main(["--config", str(changed), "--output", str(out2), "don-doc"]) == 0
     plan = load_plan(changed)
     city = next(u for u in plan.units if u.name == "LĐLĐ Thành phố")
     assert city.full_name in kinh_gui(out2 / "don_doc/cong_van_don_doc.docx")

@@ -42,7 +42,7 @@ def lowered(tmp_path):
     config = tmp_path / "plan.yaml"
     shutil.copy(SHIPPED_CONFIG, config)
     out = tmp_path / "out"
-    assert cli(config, out, "--intake", str(LISTS)) == 0
+    assert cli(config, out, "tiep-nhan", str(LISTS)) == 0
     text = config.read_text(encoding="utf-8")
     assert text.count("members: 4.468") == 1
     config.write_text(text.replace("members: 4.468", "members: 1.950"), encoding="utf-8")
@@ -51,7 +51,7 @@ def lowered(tmp_path):
 
 def test_a_count_lowered_after_intake_makes_the_unit_over_its_quota_not_short(lowered, capsys):
     config, out = lowered
-    assert cli(config, out, "--decision") == 2
+    assert cli(config, out, "quyet-dinh") == 2
     said = capsys.readouterr()
     assert "Cảnh báo: tệp cấu hình đã đổi sau lần tiếp nhận" in said.out
     assert (f"{CITY}: số lượng phân bổ đổi từ 01 tập thể, 03 cá nhân thành 01 tập thể, 01 cá nhân") in said.out
@@ -63,7 +63,7 @@ def test_a_count_lowered_after_intake_makes_the_unit_over_its_quota_not_short(lo
 
 def test_with_allow_incomplete_the_over_quota_unit_is_left_out_and_every_count_agrees(lowered, capsys):
     config, out = lowered
-    assert cli(config, out, "--decision", "--allow-incomplete") == 0
+    assert cli(config, out, "quyet-dinh", "--allow-incomplete") == 0
     assert f"Chưa đưa vào Quyết định: {CITY} (vượt)." in capsys.readouterr().out
     units = listed(out)
     assert CITY not in units["tap_the"] + units["ca_nhan"]
@@ -77,7 +77,7 @@ def test_with_allow_incomplete_the_over_quota_unit_is_left_out_and_every_count_a
     totals = json.loads((out / "quotas.json").read_text(encoding="utf-8"))["totals"]
     assert article_one(out)[1] <= totals["individuals"] + totals["grand_total"] - totals["awards"]
     # The certificates print the same people.
-    assert cli(config, out, "--certificates", "--no-pdf") == 0
+    assert cli(config, out, "bang-khen", "--no-pdf") == 0
     pages = docx.Document(str(out / "bang_khen" / "bang_khen.docx")).tables
     assert len(pages) == sum(article_one(out))
 
@@ -110,7 +110,7 @@ def test_intake_run_again_under_the_new_count_is_no_longer_stale(lowered):
 
     config, out = lowered
     assert intake.stale(load_plan(config), out)
-    assert cli(config, out, "--intake", str(LISTS)) == 1  # Thành phố's list: now over its quota
+    assert cli(config, out, "tiep-nhan", str(LISTS)) == 1  # Thành phố's list: now over its quota
     assert intake.stale(load_plan(config), out) == []
 
 
@@ -118,9 +118,9 @@ def test_certificates_of_a_decision_made_before_a_count_was_lowered_are_refused(
     config = tmp_path / "plan.yaml"
     shutil.copy(SHIPPED_CONFIG, config)
     out = tmp_path / "out"
-    assert cli(config, out, "--intake", str(LISTS)) == 0 and cli(config, out, "--decision") == 0
+    assert cli(config, out, "tiep-nhan", str(LISTS)) == 0 and cli(config, out, "quyet-dinh") == 0
     config.write_text(config.read_text(encoding="utf-8").replace("members: 4.468", "members: 1.950"), encoding="utf-8")
-    assert cli(config, out, "--certificates", "--no-pdf") == 2
+    assert cli(config, out, "bang-khen", "--no-pdf") == 2
     err = capsys.readouterr().err
     assert "số lượng phân bổ đã đổi sau khi lập Quyết định" in err
     assert f"{CITY}: Quyết định có 01 tập thể, 03 cá nhân; nay được phân bổ 01 tập thể, 01 cá nhân" in err
@@ -138,9 +138,9 @@ def test_two_people_of_one_name_in_two_units_both_reach_the_decision(tmp_path, c
         row[1].value, row[2].value, row[3].value = "Hoàng Thị Thị Ngọc", "Nữ", year
         wb.save(nop / name)
     out = tmp_path / "out"
-    assert cli(config, out, "--intake", str(nop)) == 0
+    assert cli(config, out, "tiep-nhan", str(nop)) == 0
     assert capsys.readouterr().out.count("Thông tin: ") == 2
-    assert cli(config, out, "--decision") == 0
+    assert cli(config, out, "quyet-dinh") == 0
     data = json.loads((out / "quyet_dinh" / "khen_thuong.json").read_text(encoding="utf-8"))
     both = [row["unit"] for row in data["ca_nhan"] if row["name"] == "Hoàng Thị Thị Ngọc"]
     assert both == ["LĐLĐ huyện Cao Lộc", "LĐLĐ huyện Đình Lập"]

@@ -27,7 +27,7 @@ SETS = {
 }
 # The later command: the next step of the cycle, which reads the set that was cut short (the
 # decision reads intake's, the certificates the decision's list), and must settle it first.
-LATER = {"intake": ["--decision"], "decision": ["--certificates", "--no-pdf"], "certificates": []}
+LATER = {"intake": ["quyet-dinh"], "decision": ["bang-khen", "--no-pdf"], "certificates": []}
 _KILLED_AT = """
 import os, sys
 sys.path.insert(0, {root!r})
@@ -79,10 +79,10 @@ def stages(tmp_path_factory):
     cell.value += " Mới"  # the first person's name
     wb.save(changed)
     out = base / "a"
-    for args in (["--packs"], ["--intake", str(lists_a)], ["--decision"], ["--certificates", "--no-pdf"]):
+    for args in (["ho-so"], ["tiep-nhan", str(lists_a)], ["quyet-dinh"], ["bang-khen", "--no-pdf"]):
         run(out, *args)
-    steps = {"intake": ["--intake", str(lists_b)], "decision": ["--decision"],
-             "certificates": ["--certificates", "--no-pdf"]}
+    steps = {"intake": ["tiep-nhan", str(lists_b)], "decision": ["quyet-dinh"],
+             "certificates": ["bang-khen", "--no-pdf"]}
     found = {}
     for name, args in steps.items():
         before = base / f"before-{name}"

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import _parser
+from generator.cli import parse
+from generator.steps import STEPS
 
 from .conftest import ROOT, SHIPPED_CONFIG
 from .rendering import require_libreoffice
@@ -29,7 +30,7 @@ README = ROOT / "README.md"
 LISTS = ROOT / "tests" / "data" / "danh_sach_don_vi"
 LAUNCHERS = {  # as printed -> the options it adds before the clerk's own
     ".\\Tao-van-ban.bat": [],
-    ".\\Chay-trang-nhap-lieu.bat": ["--serve"],
+    ".\\Chay-trang-nhap-lieu.bat": ["trang"],
     ".venv/bin/python build_docs.py": [],
     "python build_docs.py": [],
 }
@@ -53,9 +54,12 @@ def readme_commands() -> list[list[str]]:
 def test_the_readme_shows_the_whole_cycle_with_the_launcher():
     commands = readme_commands()
     shown = {tuple(c[:1]) for c in commands}
-    for option in ("--new-plan", "--check-template", "--packs", "--intake", "--decision", "--certificates",
-                   "--check", "--serve", "--dump-template", "--pdf"):
-        assert any(option in c for c in commands), option
+    for word in ("ke-hoach-moi", "kiem-tra-mau", "ho-so", "tiep-nhan", "quyet-dinh", "bang-khen", "don-doc",
+                 "giay-moi", "tien-thuong", "gui-quyet-dinh", "kiem-tra", "trang", "xem-mau", "--pdf"):
+        assert any(word in c for c in commands), word
+    # The commands, not the mode options they replace: those are named once, as the old way.
+    old = [step.old_flag for step in STEPS if step.old_flag]
+    assert not [c for c in commands if set(c) & set(old)]
     assert () in shown  # the plain build
     text = README.read_text(encoding="utf-8")
     # Every clerk step names the launcher, never a bare `python build_docs.py` that would run
@@ -104,8 +108,8 @@ def run_every_command(repo: Path, cwd: Path, to_repo: str) -> list[str]:
         shutil.copy2(f, cwd / "nop" / f.name)
     ran = []
     for options in readme_commands():
-        if "--serve" in options:  # it runs until the window closes: its options must exist
-            _parser().parse_args(options)  # (the page itself is driven in test_web*.py)
+        if "trang" in options:  # it runs until the window closes: its options must exist
+            parse(options)  # (the page itself is driven in test_web*.py)
             continue
         options = [to_repo + o if re.match(r"(output|templates|config)/", o) else o for o in options]
         proc = run_as_clerk(repo, cwd, options)
@@ -123,13 +127,13 @@ def run_every_command(repo: Path, cwd: Path, to_repo: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    require_libreoffice()  # the README's --pdf, --check and --certificates use it
+    require_libreoffice()  # the README's --pdf, kiem-tra and bang-khen use it
     return fresh_copy(tmp_path_factory.mktemp("clerk") / "ke-hoach")
 
 
 def test_every_readme_command_runs_as_written_from_the_repository(repo):
     ran = run_every_command(repo, repo, "")
-    assert any(r.startswith("--new-plan ke_hoach_2026") for r in ran)
+    assert any(r.startswith("ke-hoach-moi ke_hoach_2026") for r in ran)
     assert (repo / "ke_hoach_2026" / "plan.yaml").is_file()
     assert (repo / "ke_hoach_2026" / "output" / "ke_hoach.docx").is_file()
     assert (repo / "output" / "quyet_dinh" / "quyet_dinh.docx").is_file()

@@ -97,7 +97,7 @@ def test_1_a_unit_named_like_a_formula_stays_text_in_its_pack(tmp_path):
     config = tmp_path / "plan.yaml"
     config.write_text(SHIPPED_CONFIG.read_text(encoding="utf-8").replace(
         "name: LĐLĐ huyện Đình Lập", "name: '=1+1 LĐLĐ huyện Đình Lập'"), encoding="utf-8")
-    assert cli_main(["--config", str(config), "--output", str(tmp_path / "out"), "--packs"]) == 0
+    assert cli_main(["--config", str(config), "--output", str(tmp_path / "out"), "ho-so"]) == 0
     pack = next((tmp_path / "out" / "ho_so").glob("04-*")) / "danh_sach.xlsx"
     assert formulas(pack) == []
     ws = load_workbook(pack).worksheets[0]
@@ -222,7 +222,7 @@ def test_5_a_3_gb_file_in_the_intake_folder_is_refused_unread(tmp_path):
 
 _CHECK = """
 from generator.cli import main
-sys.exit(main(["--no-render", "--check", *sys.argv[1:]]))
+sys.exit(main(["--no-render", "kiem-tra", *sys.argv[1:]]))
 """
 
 
@@ -345,9 +345,9 @@ def test_9_a_broken_docx_is_a_finding_of_its_own_and_the_other_files_are_judged(
 
 def test_9_exit_codes_keep_their_meaning(tmp_path, built):
     good = built[1] / "phu_luc.docx"
-    assert cli_main(["--no-render", "--check", str(good)]) == 0
-    assert cli_main(["--no-render", "--check", str(good), str(tmp_path / "khong-co.docx")]) == 1
-    assert cli_main(["--no-render", "--check", str(tmp_path / "*.docx")]) == 2  # the clerk's input: nothing matches
+    assert cli_main(["--no-render", "kiem-tra", str(good)]) == 0
+    assert cli_main(["--no-render", "kiem-tra", str(good), str(tmp_path / "khong-co.docx")]) == 1
+    assert cli_main(["--no-render", "kiem-tra", str(tmp_path / "*.docx")]) == 2  # the clerk's input: nothing matches
 
 
 # -- 10. one bad list is one unit's problem --------------------------------------------------------
@@ -459,7 +459,7 @@ def test_15_a_failed_pack_build_leaves_no_empty_unit_folders(tmp_path, monkeypat
         real(src, dst)
 
     monkeypatch.setattr(output.os, "replace", fail_late)
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path / "out"), "--packs"]) == 2
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path / "out"), "ho-so"]) == 2
     assert not (tmp_path / "out" / "ho_so").exists()
 
 
@@ -474,7 +474,7 @@ def test_15_a_nul_in_the_config_is_reported_where_it_is():
 
 def test_13_the_page_offers_and_zips_only_the_files_of_the_current_set(page):
     out = page.out
-    for args in (["--intake", str(LISTS)], ["--decision"], ["--certificates", "--no-pdf"]):
+    for args in (["tiep-nhan", str(LISTS)], ["quyet-dinh"], ["bang-khen", "--no-pdf"]):
         assert cli_main(["--config", str(page.config), "--output", str(out), *args]) == 0
     (out / "bang_khen" / "cua-lan-khac.docx").write_bytes(b"another run")  # in the folder, not in the set
     (out / "quyet_dinh" / ".quyet_dinh.docx.x1.tmp").write_bytes(b"half")

@@ -23,7 +23,7 @@ LISTS = ROOT / "tests" / "data" / "danh_sach_don_vi"
 @pytest.fixture(scope="module")
 def decided(tmp_path_factory):
     out = tmp_path_factory.mktemp("wording")
-    for args in (["--intake", str(LISTS)], ["--decision"]):
+    for args in (["tiep-nhan", str(LISTS)], ["quyet-dinh"]):
         assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), *args]) == 0
     return out
 
@@ -101,7 +101,7 @@ def test_no_document_of_the_cycle_fails_a_rule_of_our_own_checker(tmp_path):
 
     require_libreoffice()
     out = tmp_path / "out"
-    for args in ([], ["--packs"], ["--intake", str(LISTS)], ["--decision"], ["--certificates", "--no-pdf"]):
+    for args in ([], ["ho-so"], ["tiep-nhan", str(LISTS)], ["quyet-dinh"], ["bang-khen", "--no-pdf"]):
         assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), *args]) == 0
     docs = sorted(out.glob("*.docx")) + sorted((out / "quyet_dinh").glob("*.docx")) + sorted(
         (out / "bang_khen").glob("*.docx"))
@@ -114,7 +114,7 @@ def test_no_document_of_the_cycle_fails_a_rule_of_our_own_checker(tmp_path):
 
 
 def test_a_collective_certificate_names_the_unit_in_full(decided):
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(decided), "--certificates", "--no-pdf"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(decided), "bang-khen", "--no-pdf"]) == 0
     doc = docx.Document(str(decided / "bang_khen" / "bang_khen.docx"))
     text = "\n".join(c.text for row in doc.tables[0].rows for c in row.cells)  # the first certificate's page
     assert "Liên đoàn Lao động thành phố Lạng Sơn" in text and "LĐLĐ Thành phố" not in text

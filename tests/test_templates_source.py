@@ -154,7 +154,7 @@ def _edited_copy(tmp_path, old: str, new: str, name="ke_hoach.docx") -> Path:
 
 def check_template(capsys, *files) -> tuple[int, str]:
     capsys.readouterr()
-    code = cli_main(["--config", str(SHIPPED_CONFIG), "--check-template", *map(str, files)])
+    code = cli_main(["--config", str(SHIPPED_CONFIG), "kiem-tra-mau", *map(str, files)])
     return code, capsys.readouterr().out
 
 
@@ -198,7 +198,7 @@ def test_config_values_no_template_uses_are_information(capsys, tmp_path):
     config = tmp_path / "plan.yaml"
     config.write_text(SHIPPED_CONFIG.read_text(encoding="utf-8") + "fields:\n  chua_dung: Một giá trị\n", encoding="utf-8")
     capsys.readouterr()
-    assert cli_main(["--config", str(config), "--check-template"]) == 0
+    assert cli_main(["--config", str(config), "kiem-tra-mau"]) == 0
     assert "THÔNG TIN: fields.chua_dung: giá trị này trong cấu hình không được mẫu nào dùng." in capsys.readouterr().out
 
 
@@ -224,7 +224,7 @@ def test_a_broken_template_stops_the_build_before_any_document_is_written(tmp_pa
 
 def test_the_check_template_of_a_missing_file_is_a_clear_message(capsys, tmp_path):
     capsys.readouterr()
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--check-template", str(tmp_path / "khong-co.docx")]) == 2
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "kiem-tra-mau", str(tmp_path / "khong-co.docx")]) == 2
     assert "không tìm thấy mẫu" in capsys.readouterr().err
 
 
@@ -370,13 +370,13 @@ def test_a_bad_field_is_refused_with_its_line(tmp_path, capsys, block, field, wh
 
 def test_new_plan_copies_config_and_templates_and_never_overwrites(tmp_path, capsys):
     target = tmp_path / "ke_hoach_2026"
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--new-plan", str(target)]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "ke-hoach-moi", str(target)]) == 0
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == sorted(
         ["plan.yaml"] + sorted({f"templates/{k.template}" for k in documents.KINDS}))
     assert load_plan(target / "plan.yaml").templates == "templates"
     before = (target / "plan.yaml").read_bytes()
     capsys.readouterr()
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--new-plan", str(target)]) == 2
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "ke-hoach-moi", str(target)]) == 2
     assert "đã có tệp" in capsys.readouterr().err and (target / "plan.yaml").read_bytes() == before
 
 
@@ -400,7 +400,7 @@ def make_second_plan(tmp_path) -> Path:
     from ruamel.yaml.comments import CommentedMap
 
     target = tmp_path / "tong_ket_2026"
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--new-plan", str(target)]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "ke-hoach-moi", str(target)]) == 0
     template = target / "templates" / "ke_hoach.docx"
     d = docx.Document(str(template))
     subject = next(p for p in d.paragraphs if p.style.name == "VB Trich yeu")
@@ -488,5 +488,5 @@ def test_a_plan_without_nominations_checks_only_the_plans_templates(capsys, tmp_
     config = tmp_path / "plan.yaml"
     config.write_text(text[:start] + text[end + 1:], encoding="utf-8")
     capsys.readouterr()
-    assert cli_main(["--config", str(config), "--check-template"]) == 0
+    assert cli_main(["--config", str(config), "kiem-tra-mau"]) == 0
     assert "Tóm tắt: 0 lỗi, 0 thông tin." in capsys.readouterr().out

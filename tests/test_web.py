@@ -225,9 +225,9 @@ def test_config_values_are_shown_escaped(tmp_path):
 
 
 def test_serve_binds_to_loopback_by_default():
-    from generator.cli import _parser
+    from generator.cli import parse
 
-    args = _parser().parse_args(["--serve"])
+    (args,) = parse(["trang"])
     assert args.host == "127.0.0.1" and args.port == 8000
 
 
@@ -240,7 +240,7 @@ def test_a_busy_port_is_a_clear_message_not_a_traceback(tmp_path, capsys):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "--serve",
+        assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "trang",
                          "--port", str(port), "--no-browser"]) == 2
     err = capsys.readouterr().err
     assert f"không mở được trang ở 127.0.0.1:{port}" in err and "--port" in err

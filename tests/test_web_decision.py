@@ -26,7 +26,7 @@ def server(tmp_path):
 
 
 def intake(server, folder=LISTS):
-    assert cli_main(["--config", str(server.config), "--output", str(server.out), "--intake", str(folder)]) in (0, 1)
+    assert cli_main(["--config", str(server.config), "--output", str(server.out), "tiep-nhan", str(folder)]) in (0, 1)
 
 
 def test_the_decision_is_refused_while_a_unit_has_not_sent_its_list(browser, server, tmp_path):

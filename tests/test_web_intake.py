@@ -22,7 +22,7 @@ from .test_web_safety import Server, _client, open_page
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
     out = tmp_path_factory.mktemp("packs")
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "--packs"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "ho-so"]) == 0
     return out / "ho_so"
 
 

@@ -277,7 +277,7 @@ def test_an_unexpected_error_is_a_vietnamese_500_not_a_stack_trace(tmp_path, mon
 def test_another_host_address_needs_allow_remote(tmp_path, capsys):
     from generator.cli import main as cli_main
 
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "--serve", "--no-browser",
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "trang", "--no-browser",
                      "--host", "0.0.0.0"]) == 2
     err = capsys.readouterr().err
     assert "--host 0.0.0.0 mở trang cho các máy khác" in err and "--allow-remote" in err

@@ -61,22 +61,22 @@ def test_a_failed_new_plan_leaves_nothing_behind_and_the_same_command_runs_again
     monkeypatch.setattr(main, "write_all", real)
     lines = main.new_plan(SHIPPED_CONFIG, Path("ke_hoach_2026"))
     assert (tmp_path / "ke_hoach_2026" / "plan.yaml").is_file()
-    assert "  python build_docs.py --config ke_hoach_2026/plan.yaml --check-template" in lines
+    assert "  python build_docs.py kiem-tra-mau --config ke_hoach_2026/plan.yaml" in lines
 
 
 def test_new_plan_onto_a_file_is_refused_in_words(tmp_path):
     (tmp_path / "ke_hoach_2026").write_text("x")
-    proc = clerk("--config", str(SHIPPED_CONFIG), "--new-plan", "ke_hoach_2026", cwd=tmp_path)
+    proc = clerk("--config", str(SHIPPED_CONFIG), "ke-hoach-moi", "ke_hoach_2026", cwd=tmp_path)
     err = proc.stderr.decode("utf-8")
     assert proc.returncode == 2 and "là một tệp, không phải thư mục" in err and "Traceback" not in err
 
 
 def test_a_pattern_the_shell_did_not_expand_is_expanded_and_one_that_matches_nothing_is_named(tmp_path, built):
     _, out = built
-    proc = clerk("--check", str(out / "*.docx"), "--no-render", "--format", "json")
+    proc = clerk("kiem-tra", str(out / "*.docx"), "--no-render", "--format", "json")
     assert proc.returncode == 0
     assert "ke_hoach.docx" in proc.stdout.decode("utf-8") and "phu_luc.docx" in proc.stdout.decode("utf-8")
-    proc = clerk("--check", str(tmp_path / "*.docx"), "--no-render")
+    proc = clerk("kiem-tra", str(tmp_path / "*.docx"), "--no-render")
     assert proc.returncode == 2 and "không có tệp nào khớp" in proc.stderr.decode("utf-8")
 
 
@@ -93,11 +93,11 @@ def test_errors_and_the_table_come_out_as_utf8_on_a_windows_code_page(tmp_path, 
 
 def test_dump_template_saved_beside_the_template_as_utf8(tmp_path):
     shutil.copy(ROOT / "templates" / "phu_luc.docx", tmp_path / "phu_luc.docx")
-    proc = clerk("--dump-template", "phu_luc.docx", "--save", cwd=tmp_path)
+    proc = clerk("xem-mau", "phu_luc.docx", "--save", cwd=tmp_path)
     assert proc.returncode == 0
     assert (tmp_path / "phu_luc.docx.txt").read_bytes() == (ROOT / "templates" / "phu_luc.docx.txt").read_bytes()
     (tmp_path / "x.txt").write_text("x")
-    proc = clerk("--dump-template", "x.txt", cwd=tmp_path)
+    proc = clerk("xem-mau", "x.txt", cwd=tmp_path)
     assert proc.returncode == 2 and "không phải mẫu .docx" in proc.stderr.decode("utf-8")
 
 
@@ -276,7 +276,7 @@ def test_a_broken_xls_or_ods_is_refused_by_name(tmp_path):
 @pytest.fixture(scope="module")
 def decided(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("decided")
-    for args in (["--packs"], ["--intake", str(LISTS)], ["--decision"]):
+    for args in (["ho-so"], ["tiep-nhan", str(LISTS)], ["quyet-dinh"]):
         assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), *args]) == 0
     return out
 
@@ -289,7 +289,7 @@ def test_certificates_without_libreoffice_are_docx_and_say_what_to_install(decid
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"an earlier list")
     monkeypatch.setattr(pdf, "find_soffice", lambda: None)
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "--certificates"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "bang-khen"]) == 0
     said = capsys.readouterr().out
     assert "không có LibreOffice" in said and "Cài LibreOffice" in said
     assert (out / "bang_khen" / "bang_khen.docx").is_file() and (out / "bang_khen" / "so_cap_bang.docx").is_file()
@@ -302,7 +302,7 @@ def test_the_certificate_pdf_asks_to_be_printed_at_actual_size_and_is_reproducib
 
     out = tmp_path / "out"
     shutil.copytree(decided, out)
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "--certificates"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "bang-khen"]) == 0
     err = capsys.readouterr().err
     assert "Đang chuyển 47 trang sang PDF" in err and "Đang tách PDF theo đơn vị: 15/15" in err
     whole = PdfReader(out / "bang_khen" / "bang_khen.pdf")
@@ -312,7 +312,7 @@ def test_the_certificate_pdf_asks_to_be_printed_at_actual_size_and_is_reproducib
     assert unit.viewer_preferences.print_scaling == "/None"
     # The same list gives the same bytes: no clock, no random file identifier.
     first = {p: p.read_bytes() for p in (out / "bang_khen").rglob("*.*") if p.suffix in (".pdf", ".zip")}
-    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "--certificates"]) == 0
+    assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(out), "bang-khen"]) == 0
     assert {p: p.read_bytes() for p in first} == first
 
 
@@ -467,7 +467,7 @@ def test_a_launcher_prepares_the_venv_then_runs_the_tool_from_anywhere_and_pause
     text = (ROOT / name).read_text(encoding="ascii")
     assert 'call "%HERE%tools\\chuan-bi.bat"' in text and 'set "HERE=%~dp0"' in text
     run = re.search(r'^"%HERE%\.venv\\Scripts\\python\.exe" "%HERE%build_docs\.py"(.*)$', text, re.M)
-    assert run and run.group(1).strip() == ("--serve %*" if serve else "%*")
+    assert run and run.group(1).strip() == ("trang %*" if serve else "%*")
     assert not re.search(r"^\s*(cd|chdir|pushd)\b", text, re.M | re.I)  # typed relative paths stay the clerk's
     fail = text[text.index(":fail"):]
     assert "pause" in fail and "exit /b" in fail

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import package
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -439,8 +441,6 @@ def open_package(path: Path) -> zipfile.ZipFile:
 
 def load(path: Path) -> Document:
     import zlib
-
-    from . import package
 
     z = open_package(path)
     try:

@@ -3,20 +3,21 @@ The .docx goes through LibreOffice to PDF, and poppler's pdftotext reads it back
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import re
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 from lxml import etree
 
-from ..pdf import find_soffice
+from .. import pdf
+from ..exceptions import PdfError
 from .docmodel import is_punctuation, is_typed_rule
 
 
 def available() -> bool:
-    return find_soffice() is not None and shutil.which("pdftotext") is not None
+    return pdf.find_soffice() is not None and shutil.which("pdftotext") is not None
 
 
 def _squash(text: str) -> str:
@@ -123,8 +124,6 @@ def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
     that can fetch nothing (a stranger's file must not make this machine send a request; each
     Rendering's `external` says what was taken out); a file that cannot be copied or laid out
     gets the reason instead, and so does every file when LibreOffice itself fails."""
-    from ..exceptions import PdfError
-    from ..pdf import pdf_bytes_of_each
 
     out: dict[Path, Rendering | str] = {}
     with tempfile.TemporaryDirectory(prefix="kiem-tra-") as tmp:
@@ -141,7 +140,7 @@ def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
             copy.rename(named)
             copies[path] = (named, removed)
         try:
-            pdfs, missing = pdf_bytes_of_each([c for c, _ in copies.values()], timeout=60 + 20 * len(copies))
+            pdfs, missing = pdf.pdf_bytes_of_each([c for c, _ in copies.values()], timeout=60 + 20 * len(copies))
         except PdfError as err:  # not started, or stopped at its timeout: no file of the batch was laid out
             pdfs, missing = {}, {copy: str(err) for copy, _ in copies.values()}
         made = {path: copy for path, (copy, _) in copies.items() if copy not in missing}

@@ -1,13 +1,15 @@
 """Run the rules on files and print the result: readable Vietnamese, or JSON for other tools."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+import json
 from pathlib import Path
 
 from . import rendered as rendered_mod
+from .. import progress
+from ..findings import Finding
 from .docmodel import DocxReadError, load
-from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, THONG_TIN, NOT_ASKED, RuleResult, evaluate
+from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, NOT_ASKED, THONG_TIN, RuleResult, evaluate
 
 
 @dataclass
@@ -36,7 +38,6 @@ UNREADABLE = "không đọc được"
 def unreadable(path: Path, why: str) -> FileReport:
     """A file the checker cannot read is a finding of its own, and the rest of a batch is still
     judged: one broken file never hides the report of the others."""
-    from ..findings import Finding
 
     finding = Finding("doc_tep", LOI, "", why)
     return FileReport(path, UNREADABLE, [RuleResult("doc_tep", "Đọc được tệp .docx", KHONG_DAT, [finding])])
@@ -80,8 +81,6 @@ def _check(path: Path, render: bool, prepared=None, loaded=None) -> FileReport:
         rendering, note = (None, prepared) if isinstance(prepared, str) else (prepared, "")
     el, results = evaluate(doc, rendering, None if render else NOT_ASKED)
     if rendering is not None and rendering.external:
-        from ..findings import Finding
-
         shown = "; ".join(rendering.external[:5]) + (f"; … ({len(rendering.external)} mục)" if len(rendering.external) > 5 else "")
         results.append(RuleResult("lien_ket_ngoai", "Không có liên kết ra ngoài khi dựng trang", KHONG_DAT, [Finding(
             "lien_ket_ngoai", THONG_TIN, "", f"tệp có {len(rendering.external)} liên kết ra ngoài (ảnh, mẫu, đối tượng "
@@ -130,8 +129,6 @@ def as_json(reports: list[FileReport]) -> str:
 
 
 def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
-
-    from .. import progress
 
     from concurrent.futures import ThreadPoolExecutor
 

@@ -461,7 +461,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
         return served(out_dir / INTAKE_FILES[INTAKE_FILES.index(name)])
 
     # -- «Quyết định và Bằng khen»: the decision and the certificates, by main.build_decision and
-    # main.build_certificates (the same as --decision, --certificates) ------------------------------
+    # main.build_certificates (the steps quyet-dinh, bang-khen) ------------------------------
     AWARD_FOLDERS = ("quyet_dinh", "bang_khen") + tuple(PAPER_FOLDERS[g] for g in ("invitations", "prizes", "results"))
     ALL_AWARDS = "quyet_dinh_bang_khen.zip"
 

@@ -1,5 +1,5 @@
 // «Quyết định và Bằng khen»: counts per unit, then the decision and the certificates, built by
-// the server exactly as `--decision` and `--certificates` build them; page 1 of each shown.
+// the server exactly as `quyet-dinh` and `bang-khen` build them; page 1 of each shown.
 "use strict";
 
 const LABELS = {

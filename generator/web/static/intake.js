@@ -1,6 +1,6 @@
 // «Tiếp nhận hồ sơ»: upload the units' lists, see each unit's status and every problem by row
 // and column, download the consolidated list and the error list, build the packs. The server
-// does every check (intake.py, the same as `--intake`); this script only shows what comes back.
+// does every check (intake.py, the same as `tiep-nhan`); this script only shows what comes back.
 "use strict";
 
 function cell(tr, text, cls) {
