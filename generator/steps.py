@@ -57,7 +57,11 @@ class Step(NamedTuple):
 def _plan(request: Request):
     from . import main  # the build imports yaml and the registry: not for --help
 
-    result = main.build(request.config, request.output, request.templates, strict=request.option("strict", False))
+    edited = request.option("plan")  # the page's: the plan as its form holds it, checked by the same validator
+    if edited is not None:
+        result = main.build_plan(edited, request.output, request.templates or main.templates_for(edited, request.config))
+    else:
+        result = main.build(request.config, request.output, request.templates, strict=request.option("strict", False))
     if request.option("pdf"):
         pdfs = pdf.convert([p for p in result.written if p.suffix == ".docx"], request.output)
         result = result._replace(written=list(result.written) + pdfs)
