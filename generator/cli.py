@@ -198,6 +198,15 @@ def request_of(args: argparse.Namespace) -> tuple[str, steps.Request]:
     return step.key, steps.Request(args.config, args.output, args.templates, paths, options)
 
 
+def _serve(request: steps.Request) -> int:
+    """`trang`: the page, the other door onto the steps."""
+    from .web.app import serve  # Flask: only for the page
+
+    return serve(request.config, request.output, request.option("host", "127.0.0.1"), request.option("port", 8000),
+                 open_browser=request.option("browser", True), allow_remote=request.option("allow_remote", False),
+                 templates_dir=request.templates)
+
+
 def utf8_streams() -> None:
     """A pipe or a redirect on Windows gets the ANSI code page (cp1252 has no «Ổ»), and one
     unencodable letter ends the run after the documents are written. The tool's words are
@@ -240,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         code = steps.DONE
         for args in parsed:
             key, request = request_of(args)
+            if key == "serve":
+                return _serve(request)
             done = steps.run_step(key, request)
             for line in done.lines:
                 print(line)

@@ -13,166 +13,27 @@ unit's rows alone. Everything is written all or nothing.
 """
 from __future__ import annotations
 
-from copy import copy
 import functools
-import io
 import json
 from pathlib import Path
 import re
-from typing import Any, NamedTuple
-import unicodedata
+from typing import NamedTuple
 
-from . import pool, quotas, sheets
+from . import intake_books, pool, quotas, sheets
 from .config_reader import normal_name
 from .exceptions import GeneratorError
+from .intake_books import either  # noqa: F401  (the provincial row's quota in words, for the views)
+from .model import NOMINATION_COLUMNS as KINDS
 from .model import Plan
+from .nomination_list import MAX_FILE, Nominee, Parsed, Problem, _letter, _text, check_rows, parse
 from .output import write_all
-from .workbook import append, fixed_bytes
 
-MAX_FILE = 5 * 1024 * 1024
 STATE = "tiep_nhan.json"
 CONSOLIDATED, ERRORS = "tong_hop_de_nghi.xlsx", "loi_tiep_nhan.xlsx"
 # What the last intake marked: the status of every unit and each problem by its unit, as the
 # error list shows them; the công văn đôn đốc is written from it.
 MARKS = "tiep_nhan_ket_qua.json"
-KINDS = {"tap_the": "collective_columns", "ca_nhan": "individual_columns"}
-LABEL = {"tap_the": "tập thể", "ca_nhan": "cá nhân"}
 DU, THIEU, VUOT, LOI, CHUA_NOP = "đủ", "thiếu", "vượt", "có lỗi", "chưa nộp"
-
-
-class Problem(NamedTuple):
-    file: str
-    sheet: str
-    row: int | None
-    column: str  # "C (Giới tính)", or "" for the whole file
-    message: str
-    over_quota: bool = False
-
-    def line(self) -> str:
-        where = ", ".join(x for x in (self.sheet and f"trang «{self.sheet}»", self.row and f"dòng {self.row}",
-                                      self.column and f"cột {self.column}") if x)
-        return f"{self.file}{': ' + where if where else ''}: {self.message}"
-
-
-class Nominee(NamedTuple):
-    kind: str  # "tap_the" or "ca_nhan"
-    values: dict[str, str]  # column name (as the config writes it) -> text
-    row: int
-
-
-class Parsed(NamedTuple):
-    file: str
-    sheet: str
-    unit: str | None  # as the sheet (or the file name) gives it
-    nominees: list[Nominee]
-    problems: list[Problem]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", " ".join(str(value).split()))
-
-
-def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter  # openpyxl: only when a workbook is read or made
-
-    return get_column_letter(i + 1)
-
-
-def parse(name: str, data: bytes, plan: Plan) -> Parsed:
-    """One returned list: its unit, its nominees, and what is wrong with it."""
-    nom = plan.nominations
-    if len(data) > MAX_FILE:
-        return Parsed(name, "", None, [], [Problem(name, "", None, "", f"tệp lớn hơn {MAX_FILE // 1024 // 1024} MB; "
-                                                   "danh sách đề nghị chỉ cần vài chục dòng.")])
-    try:
-        sheet, rows = sheets.read(name, data)
-    except sheets.SheetError as err:
-        return Parsed(name, "", None, [], [Problem(name, "", None, "", str(err))])
-    problems: list[Problem] = []
-    unit = None
-    for i, row in enumerate(rows[:15], 1):
-        for cell in row:
-            m = re.match(r"(?i)\s*đơn vị\s*:\s*(.+)", _text(cell))
-            if m:
-                unit = m.group(1).strip()
-                break
-        if unit:
-            break
-    headers = {kind: ["stt"] + [normal_name(c.name) for c in getattr(nom, cols)] for kind, cols in KINDS.items()}
-    nominees: list[Nominee] = []
-    kind, columns = None, {}
-    for i, row in enumerate(rows, 1):
-        cells = [_text(c) for c in row]
-        names = [normal_name(c.rstrip("*")) if c else "" for c in cells]  # rows come padded to 50 cells
-        filled = [c for c in names if c]
-        matched = next((k for k, h in headers.items() if filled and filled[0] == "stt" and sorted(filled) == sorted(h)), None)
-        if matched:
-            kind = matched
-            config_cols = getattr(nom, KINDS[kind])
-            columns = {c.name: names.index(normal_name(c.name)) for c in config_cols}
-            continue
-        if filled and filled[0] == "stt":
-            problems.append(Problem(name, sheet, i, "", "dòng tiêu đề cột không khớp các cột của danh sách mẫu: "
-                                    f"cần «{', '.join(headers['tap_the'])}» hoặc «{', '.join(headers['ca_nhan'])}»."))
-            kind = None
-            continue
-        if kind is None:
-            continue
-        first = cells[0] if cells else ""
-        if first and not re.fullmatch(r"\d+", first):
-            kind = None  # the section ended: the next heading, the signatures
-            continue
-        values = {c: (cells[j] if j < len(cells) else "") for c, j in columns.items()}
-        if any(values.values()):
-            nominees.append(Nominee(kind, values, i))
-    return Parsed(name, sheet, unit, nominees, problems)
-
-
-def _check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
-    """Required cells, choices, Ông/Bà against Giới tính, and the counts against the quota."""
-    nom = plan.nominations
-    out: list[Problem] = []
-    choices = {normal_name(k): {normal_name(v): v for v in vals} for k, vals in nom.choices.items()}
-    for n in p.nominees:
-        cols = getattr(nom, KINDS[n.kind])
-        for j, c in enumerate(cols, 1):
-            value = n.values.get(c.name, "")
-            where = f"{_letter(j)} ({c.name})"
-            hidden = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf")), None)
-            if hidden:  # a control or invisible character: pasted from elsewhere, and no workbook holds it
-                out.append(Problem(p.file, p.sheet, n.row, where, f"ô có ký tự ẩn U+{ord(hidden):04X} (thường do dán "
-                                   "từ nơi khác); gõ lại ô này."))
-            if c.required and not value:
-                out.append(Problem(p.file, p.sheet, n.row, where, f"chưa điền «{c.name}» ({LABEL[n.kind]})."))
-            allowed = choices.get(normal_name(c.name))
-            if value and allowed and normal_name(value) not in allowed:
-                out.append(Problem(p.file, p.sheet, n.row, where, f"«{value}» không có trong danh sách chọn: "
-                                   f"{', '.join(allowed.values())}."))
-        gender = next((n.values[c.name] for c in cols if normal_name(c.name) == "giới tính"), "")
-        address_col = next(((j, c) for j, c in enumerate(cols, 1) if normal_name(c.name) == "ông/bà"), None)
-        if gender and address_col and n.values.get(address_col[1].name):
-            address = n.values[address_col[1].name]
-            expected = {"nam": "ông", "nữ": "bà"}.get(normal_name(gender))
-            if expected and normal_name(address) != expected:
-                out.append(Problem(p.file, p.sheet, n.row, f"{_letter(address_col[0])} ({address_col[1].name})",
-                                   f"«{address}» không khớp Giới tính «{gender}»."))
-    counts = {k: [n for n in p.nominees if n.kind == k] for k in KINDS}
-    if unit["provincial"]:
-        allowed = unit["collectives"]  # the provincial row: this many, collectives or individuals (the config's)
-        if len(p.nominees) > allowed:
-            out.append(Problem(p.file, p.sheet, p.nominees[allowed].row, "", "vượt số lượng: "
-                               f"{unit['name']} chỉ được đề nghị {either(allowed)}, danh sách có "
-                               f"{len(counts['tap_the'])} tập thể và {len(counts['ca_nhan'])} cá nhân.", over_quota=True))
-    else:
-        for kind, quota in (("tap_the", unit["collectives"]), ("ca_nhan", unit["individuals"])):
-            if len(counts[kind]) > quota:
-                out.append(Problem(p.file, p.sheet, counts[kind][quota].row, "", f"vượt số lượng: {len(counts[kind])} "
-                                   f"{LABEL[kind]}, được phân bổ {quota:02d}.", over_quota=True))
-    return out
 
 
 def measure(unit: dict, collectives: int, individuals: int) -> str:
@@ -184,11 +45,6 @@ def measure(unit: dict, collectives: int, individuals: int) -> str:
     if collectives > unit["collectives"] or individuals > unit["individuals"]:
         return VUOT
     return DU if (collectives, individuals) == (unit["collectives"], unit["individuals"]) else THIEU
-
-
-def either(n: int) -> str:
-    """What the provincial row may propose: «01 tập thể hoặc 01 cá nhân» for the shipped config."""
-    return f"{n:02d} tập thể hoặc {n:02d} cá nhân"
 
 
 class Result(NamedTuple):
@@ -261,8 +117,8 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     outputs = {
         STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         STAMP: (json.dumps({"config": fingerprint(plan)}) + "\n").encode("utf-8"),
-        CONSOLIDATED: _consolidated(plan, accepted, table),
-        ERRORS: _errors(problems, table),
+        CONSOLIDATED: intake_books.consolidated(plan, accepted, table),
+        ERRORS: intake_books.errors(problems, table),
         MARKS: _marks_bytes(table, problems),
     }
     others = tuple(p.relative_to(folder).as_posix() for p in list_files(folder)[1])
@@ -313,21 +169,40 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     """The pure part of intake: (status table, problems, accepted rows, notes) from the lists in
     `folder` (None: no new list) and what was accepted before. Every unit is judged against the
     allocation of the config as it is now: rows accepted under a larger quota are «vượt»."""
-
     if plan.nominations is None:
         raise GeneratorError("tệp cấu hình thiếu mục nominations (các cột của danh sách đề nghị).")
     if folder is not None and not folder.is_dir():
         raise GeneratorError(f"không tìm thấy thư mục {folder} chứa danh sách các đơn vị gửi về.")
-    allocation = quotas.allocate(plan)
-    units = quotas.units_of(plan, allocation)
-    by_key = {normal_name(u["name"]): u for u in units}
-    files = [] if folder is None else list_files(folder)[0]
-    parsed: list[tuple[Parsed, dict | None]] = []
+    units = quotas.units_of(plan, quotas.allocate(plan))
+    parsed = _read_lists(plan, folder, {normal_name(u["name"]): u for u in units})
+    twice = _sent_twice(parsed)
+    notes = _same_people(plan, parsed, previous)
     problems: list[Problem] = []
+    accepted = {name: entry for name, entry in previous.items() if name in {u["name"] for u in units}}
+    status: dict[str, tuple[str, str]] = {}
+    for p, unit in parsed:
+        problems.extend(p.problems)
+        if unit is None:
+            continue
+        if p.problems:
+            over = all(x.over_quota for x in p.problems)
+            status[unit["name"]] = (VUOT if over else LOI, p.file)
+        elif unit["name"] not in twice:
+            accepted[unit["name"]] = {"file": p.file, "quota": [unit["collectives"], unit["individuals"]],
+                                      **{k: [n.values for n in p.nominees if n.kind == k] for k in KINDS}}
+    sent = {unit["name"]: p for p, unit in parsed if unit is not None}
+    return [_row(u, accepted.get(u["name"]), sent.get(u["name"]), status.get(u["name"])) for u in units], \
+        problems, accepted, notes
+
+
+def _read_lists(plan: Plan, folder: Path | None, by_key: dict) -> list[tuple[Parsed, dict | None]]:
+    """Every list in `folder`, read and checked, with the unit it is from (None: not found)."""
+    files = [] if folder is None else list_files(folder)[0]
     shown_names = [path.relative_to(folder).as_posix() for path in files]
     # Opening a workbook is two thirds of intake: many lists are read over the machine's cores.
     read = pool.spread(functools.partial(_parse_file, plan=plan), list(zip(shown_names, files)), PARALLEL_FROM,
                        "Đang đọc danh sách")
+    parsed = []
     for path, shown, p in zip(files, shown_names, read):
         unit = by_key.get(normal_name(p.unit)) if p.unit else None
         if unit is None and not p.unit:
@@ -340,9 +215,13 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
                    "không thấy dòng «Đơn vị: …» và tên tệp không trùng tên đơn vị nào")
             p.problems.append(Problem(shown, p.sheet, None, "", why + "; kiểm tra lại tên đơn vị."))
         elif not p.problems:
-            p.problems.extend(_check_rows(p, unit, plan))
+            p.problems.extend(check_rows(p, unit, plan))
         parsed.append((p, unit))
-    # Two files for one unit: neither is taken, the office asks which one counts.
+    return parsed
+
+
+def _sent_twice(parsed: list[tuple[Parsed, dict | None]]) -> set[str]:
+    """Two files for one unit: neither is taken, the office asks which one counts."""
     seen: dict[str, list[Parsed]] = {}
     for p, unit in parsed:
         if unit is not None:
@@ -353,7 +232,12 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
                 others = ", ".join(q.file for q in ps if q is not p)
                 p.problems.append(Problem(p.file, p.sheet, None, "", f"{name} có hai tệp danh sách (cùng với {others}); "
                                           "giữ lại một tệp rồi chạy lại."))
-    # The same person proposed by two units: same name and the same details (same_person).
+    return {name for name, ps in seen.items() if len(ps) > 1}
+
+
+def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous: dict) -> list[Problem]:
+    """The same person proposed by two units (same name and the same details, same_person) is a
+    problem of each list that proposes them now; two people of one name only a note."""
     persons: dict[str, list[tuple[str, tuple, Parsed | None, Nominee | None]]] = {}
     first_col = plan.nominations.individual_columns[0].name
     identity = _identity_columns(plan)
@@ -388,40 +272,27 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
                 notes.append(Problem(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» trùng tên với một người "
                                      f"{', '.join(namesake)} đề nghị nhưng khác {', '.join(identity[1:]) or 'thông tin'}:"
                                      " hai người khác nhau, vẫn nhận cả hai."))
-    accepted = {name: entry for name, entry in previous.items() if name in {u["name"] for u in units}}
-    status: dict[str, tuple[str, str]] = {}
-    for p, unit in parsed:
-        problems.extend(p.problems)
-        if unit is None:
-            continue
-        if p.problems:
-            over = all(x.over_quota for x in p.problems)
-            status[unit["name"]] = (VUOT if over else LOI, p.file)
-        elif unit["name"] not in {n for n, ps in seen.items() if len(ps) > 1}:
-            accepted[unit["name"]] = {"file": p.file, "quota": [unit["collectives"], unit["individuals"]],
-                                      **{k: [n.values for n in p.nominees if n.kind == k] for k in KINDS}}
-    sent = {unit["name"]: p for p, unit in parsed if unit is not None}
-    table = []
-    for u in units:
-        got = accepted.get(u["name"])
-        if u["name"] in sent:  # what the unit sent this time, accepted or not: «cá nhân 2/1» says why
-            c, i = (sum(n.kind == k for n in sent[u["name"]].nominees) for k in ("tap_the", "ca_nhan"))
-        else:
-            c = len(got["tap_the"]) if got else 0
-            i = len(got["ca_nhan"]) if got else 0
-        if u["name"] in status:
-            state, file = status[u["name"]]
-        elif got is None:
-            state, file = CHUA_NOP, ""
-        else:
-            state, file = measure(u, c, i), got["file"]
-        then = (got or {}).get("quota") if u["name"] not in sent else None
-        table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
-                      "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
-                      "individuals_quota": u["individuals"], "status": state, "file": file,
-                      "quota_then": then if isinstance(then, list) and then != [u["collectives"], u["individuals"]]
-                      else None})
-    return table, problems, accepted, notes
+    return notes
+
+
+def _row(u: dict, got: dict | None, sent: Parsed | None, marked: tuple[str, str] | None) -> dict:
+    """A unit's line of the status table."""
+    if sent is not None:  # what the unit sent this time, accepted or not: «cá nhân 2/1» says why
+        c, i = (sum(n.kind == k for n in sent.nominees) for k in ("tap_the", "ca_nhan"))
+    else:
+        c = len(got["tap_the"]) if got else 0
+        i = len(got["ca_nhan"]) if got else 0
+    if marked is not None:
+        state, file = marked
+    elif got is None:
+        state, file = CHUA_NOP, ""
+    else:
+        state, file = measure(u, c, i), got["file"]
+    then = (got or {}).get("quota") if sent is None else None
+    return {"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
+            "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
+            "individuals_quota": u["individuals"], "status": state, "file": file,
+            "quota_then": then if isinstance(then, list) and then != [u["collectives"], u["individuals"]] else None}
 
 
 def _identity_columns(plan: Plan) -> tuple[str, ...]:
@@ -451,142 +322,11 @@ def load_state(out_dir: Path) -> dict:
         return {}
 
 
-def _book():
-    from openpyxl import Workbook  # openpyxl: only when a workbook is read or made
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    return wb
-
-
-def _printable(ws, widths: tuple[int, ...]) -> None:
-    """A sheet the office can print as it prints the pack's list: Times New Roman, set widths,
-    wrapped cells with borders, the header row in bold, shaded and repeated on every page, A4
-    landscape fitted to the page's width."""
-    # openpyxl: only when a workbook is read or made
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body, head = Font(name="Times New Roman", size=12), Font(name="Times New Roman", size=12, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    shade = PatternFill("solid", fgColor="EEEEEE")
-    # One cell of the header and one of the body are styled; the others take a copy of their
-    # style (setting four styles on each of thousands of cells is most of a large intake's time).
-    styled: dict[bool, Any] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            header = cell.row == 1
-            quote = cell.quotePrefix  # what workbook.put gave a text that looks like a formula
-            if header not in styled:
-                cell.border, cell.alignment = box, wrap
-                cell.font = head if header else body
-                if header:
-                    cell.fill = shade
-                styled[header] = copy(cell._style)
-            else:
-                cell._style = copy(styled[header])
-            cell.quotePrefix = quote
-    for i, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """A unit's name as a sheet title: at most 31 characters, none of \\ / ? * [ ] :, unique."""
-    base = re.sub(r"[\\/?*\[\]:]", " ", name).strip()[:31] or "Trang"
-    title, n = base, 1
-    while title.casefold() in taken:
-        n += 1
-        title = f"{base[:27]} ({n})"
-    taken.add(title.casefold())
-    return title
-
-
-def _save(wb) -> bytes:
-    import datetime as dt
-
-
-    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return fixed_bytes(buf.getvalue(), dt.datetime(2000, 1, 1))
-
-
-def _consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
-    """The accepted rows of every unit, in the annex's order (the status table's)."""
-    wb = _book()
-    nom = plan.nominations
-    for kind, title in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
-        ws = wb.create_sheet(title)
-        cols = [c.name for c in getattr(nom, KINDS[kind])]
-        append(ws, ["STT", "Đơn vị đề nghị", *cols])
-        n = 0
-        for u in table:
-            for values in accepted.get(u["name"], {}).get(kind, []):
-                n += 1
-                append(ws, [n, u["name"], *[values.get(c, "") for c in cols]])
-        _printable(ws, (6, 24, *(_width(c) for c in cols)))
-    ws = wb.create_sheet("Tình hình")
-    append(ws, ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
-    for r in table:
-        append(ws, _status_cells(r))
-    _printable(ws, (6, 30, 10, 30, 12, 40))
-    return _save(wb)
-
-
-def _width(column: str) -> int:
-    """A column's width from its name: the long texts (thành tích, đơn vị) wide, a year narrow."""
-    name = normal_name(column)
-    if "thành tích" in name:
-        return 50
-    if "đơn vị" in name or "tên" in name or "chức vụ" in name:
-        return 28
-    return max(10, min(len(column) + 4, 20))
-
-
-def _status_cells(r: dict) -> list:
-    if r["provincial"]:
-        return [r["stt"], r["name"], f"{r['collectives']}", f"{r['individuals']} ({either(r['collectives_quota'])})",
-                r["status"], r["file"]]
-    return [r["stt"], r["name"], f"{r['collectives']}/{r['collectives_quota']}",
-            f"{r['individuals']}/{r['individuals_quota']}", r["status"], r["file"]]
-
-
-def _errors(problems: list[Problem], table: list[dict]) -> bytes:
-    """The problems, one sheet per unit (in the annex's order) so that each can be sent back to
-    its unit as it is; a file of no known unit has a sheet of its own."""
-    wb = _book()
-    unit_of = {r["file"]: r["name"] for r in table if r["file"]}
-    groups: dict[str, list[Problem]] = {}
-    for p in problems:
-        groups.setdefault(unit_of.get(p.file, p.file), []).append(p)
-    order = [r["name"] for r in table if r["name"] in groups] + sorted(g for g in groups if g not in unit_of.values())
-    taken: set[str] = set()
-    if not order:
-        ws = wb.create_sheet("Lỗi")
-        append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
-        _printable(ws, (30, 14, 8, 22, 70))
-    for name in order:
-        ws = wb.create_sheet(_sheet_title(name, taken))
-        append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
-        for p in groups[name]:
-            append(ws, [p.file, p.sheet, p.row, p.column, p.message])
-        _printable(ws, (30, 14, 8, 22, 70))
-    return _save(wb)
-
-
 def table_text(table: list[dict]) -> str:
     width = max(len(r["name"]) for r in table)
     lines = [f"{'STT':>3}  {'Đơn vị':<{width}}  {'Tập thể':>7}  {'Cá nhân':>7}  Tình trạng"]
     for r in table:
-        c, i = _status_cells(r)[2:4]
+        c, i = intake_books.status_cells(r)[2:4]
         lines.append(f"{r['stt']:>3}  {r['name']:<{width}}  {c:>7}  {i.split(' ')[0]:>7}  {r['status']}"
                      + (f"  ({r['file']})" if r["file"] else ""))
     return "\n".join(lines)

@@ -232,3 +232,7 @@ class Plan(NamedTuple):
     results: Letter | None = None  # the công văn that sends the decision to the units
     outline: Outline | None = None
     warnings: tuple[Problem, ...] = ()
+
+
+# The nominations' two lists, by the kind of award: the config's columns of each.
+NOMINATION_COLUMNS = {"tap_the": "collective_columns", "ca_nhan": "individual_columns"}

@@ -25,7 +25,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import docx
+import docxtpl
 import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
+from docxtpl import DocxTemplate
 from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -163,8 +170,6 @@ def template_bytes(path: Path) -> bytes:
 
 
 def _open(path: Path):
-    from docxtpl import DocxTemplate  # docxtpl: only when a template is prepared or rendered
-
     tpl = DocxTemplate(io.BytesIO(template_bytes(path)))
     try:
         tpl.render_init()
@@ -177,8 +182,6 @@ def _sources(tpl) -> tuple[str, dict[str, tuple[str, str]], dict[str, str], list
     """Every part docxtpl fills, patched as docxtpl patches it, one paragraph a line: the body,
     {header/footer part: (encoding, source)}, {footnotes part: source}; and the parts it never
     fills, as (what, part name, patched xml)."""
-    # python-docx: only when a template is prepared, not loaded from the cache
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     doc = tpl.docx
     body = _with_paragraph_lines(tpl.patch_xml(tpl.get_xml()))
@@ -254,9 +257,6 @@ def _cache_dir() -> Path | None:
 
 
 def _cache_key(data: bytes) -> str:
-    import docx  # python-docx: only when a template is prepared, not loaded from the cache
-    import docxtpl
-
     h = hashlib.sha256(data)
     for part in (CACHE_VERSION, sys.version, docxtpl.__version__, docx.__version__, jinja2.__version__):
         h.update(str(part).encode())
@@ -292,11 +292,6 @@ class CompiledTemplate:
     """A .docx template read, patched and compiled once; `render` fills it many times."""
 
     def __init__(self, path: Path, env: SandboxedEnvironment):
-        # python-docx: only when a template is prepared, not loaded from the cache
-        from docx.opc.coreprops import CoreProperties
-        from docx.oxml import parse_xml
-        from docxtpl import DocxTemplate  # docxtpl: only when a template is prepared or rendered
-
         self.name = path.name
         if not path.is_file():
             raise TemplateError(f"không tìm thấy mẫu {path}. Lấy lại tệp mẫu từ thư mục templates/ của dự án.")
@@ -355,8 +350,6 @@ class CompiledTemplate:
         tree to move. Should a template's body declare anything else, the move is done, into
         a fresh root (benchmarks/NOTES.md §2: moving a body back out is what cost seconds).
         """
-        # python-docx: only when a template is prepared, not loaded from the cache
-        from docx.opc.oxml import serialize_part_xml
 
         root_ns = self._root.nsmap
         if self._splice is not None and all(root_ns.get(k) == v for k, v in tree.nsmap.items()):
@@ -370,7 +363,6 @@ class CompiledTemplate:
         # A fresh document root each time, not the compiled one with its body put back after:
         # putting the 2,000-row body back cost lxml 6.5 s of namespace bookkeeping, parsing the
         # document part again 0.02 s.
-        from docx.oxml import parse_xml
 
         root = parse_xml(self._parts["word/document.xml"])
         root.replace(root.body, tree)
@@ -382,10 +374,6 @@ class CompiledTemplate:
             return self._render_locked(context, issued)
 
     def _render_locked(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
-        # python-docx: only when a template is prepared, not loaded from the cache
-        from docx.opc.oxml import serialize_part_xml
-        from docx.oxml import parse_xml
-
         tpl = self._tpl
         tpl.docx_ids_index = 1000
         rendered: dict[str, bytes] = {}

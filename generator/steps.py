@@ -44,7 +44,7 @@ class Step(NamedTuple):
     command: str  # what the clerk types: Vietnamese without diacritics
     title: str  # what the clerk calls it
     help: str
-    run: Callable[[Request], Any]
+    run: Callable[[Request], Any] | None  # None: the page, which the command line opens itself
     say: Callable[[Any, Request], list[str]] = lambda result, request: []
     # What the clerk must read before the step is judged (a config changed since intake):
     # told at once, so it is seen even when the step then refuses.
@@ -129,14 +129,6 @@ def _new_plan(request: Request) -> list[str]:
     return main.new_plan(request.config, request.paths[0])
 
 
-def _serve(request: Request) -> int:
-    from .web.app import serve  # Flask: only for the page
-
-    return serve(request.config, request.output, request.option("host", "127.0.0.1"), request.option("port", 8000),
-                 open_browser=request.option("browser", True), allow_remote=request.option("allow_remote", False),
-                 templates_dir=request.templates)
-
-
 STEPS: tuple[Step, ...] = (
     Step("plan", "ke-hoach", "Kế hoạch và Phụ lục",
          "tạo Kế hoạch, Phụ lục (và Đề cương báo cáo khi cấu hình có) (mặc định khi không gõ lệnh nào)",
@@ -176,7 +168,9 @@ STEPS: tuple[Step, ...] = (
     Step("new_plan", "ke-hoach-moi", "Kế hoạch mới",
          "chép tệp cấu hình và các mẫu sang thư mục THƯ_MỤC để làm kế hoạch mới", _new_plan,
          lambda lines, request: list(lines), settles=False, old_flag="--new-plan"),
-    Step("serve", "trang", "Trang nhập liệu", "mở trang nhập liệu trên trình duyệt", _serve,
+    # The page is the other door onto these steps, not a step: the command line opens it itself
+    # (cli.py), so nothing here imports the page.
+    Step("serve", "trang", "Trang nhập liệu", "mở trang nhập liệu trên trình duyệt", None,
          code=lambda code: code, settles=False, old_flag="--serve"),
 )
 BY_KEY = {step.key: step for step in STEPS}

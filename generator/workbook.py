@@ -151,12 +151,8 @@ def _styled_like(cell, model) -> None:
     cell._style = copy.copy(model._style)
 
 
-def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
-    # openpyxl: only when a workbook is read or made
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = _open_template(template)
+def _fill_tags(wb, template: Path, ctx: dict[str, Any]) -> None:
+    """Every cell holding a tag, filled from the context as the .docx templates are."""
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -166,6 +162,14 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
                     except Exception as err:  # a broken tag or a name the config does not have
                         raise TemplateError(f"mẫu {template.name}, ô {ws.title}!{cell.coordinate}: {err}") from None
                     put(cell, text)
+
+
+def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # openpyxl: when a list is made
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = _open_template(template)
+    _fill_tags(wb, template, ctx)
     ws = wb.worksheets[0]
     found = {str(c.value).strip(): c.row for row in ws.iter_rows(max_col=1) for c in row if str(c.value).strip() in MARKERS}
     if set(found) != set(MARKERS):

@@ -445,8 +445,8 @@ def test_a_placeholder_under_the_name_is_not_taken_for_the_signer(tmp_path, note
     path = scratch(tmp_path)
     _signature_cell(path, lambda cell: _run(cell.add_paragraph(), note, 14, italic=True))
     assert not [m for m in messages(path) if m.startswith("chu_ky")]
-    from generator.checker.docmodel import load
-    from generator.checker.rules import find_elements
+    from generator.checker.reading import load
+    from generator.checker.elements import find_elements
 
     assert find_elements(load(path)).signer_name.text == "Nguyễn Văn A"
 
@@ -490,8 +490,8 @@ def test_a_landscape_page_has_its_margins_judged_turned_with_the_sheet(tmp_path)
                                             ("GIẤY GIỚI THIỆU", "Giấy giới thiệu"), ("NGHỊ QUYẾT", "Nghị quyết"),
                                             ("GIẤY MỜI HỌP", "Giấy mời"), ("BÁO CÁO TUẦN", "Báo cáo")])
 def test_every_type_name_of_nd30_is_known_also_with_words_after_it(tmp_path, kind, expected):
-    from generator.checker.docmodel import load
-    from generator.checker.rules import find_elements
+    from generator.checker.reading import load
+    from generator.checker.elements import find_elements
 
     assert find_elements(load(scratch(tmp_path, kind=kind))).doc_type == expected
 
@@ -499,8 +499,8 @@ def test_every_type_name_of_nd30_is_known_also_with_words_after_it(tmp_path, kin
 def test_a_type_name_nd30_does_not_list_is_named_as_such_not_taken_for_a_cong_van(tmp_path):
     """An «ĐỀ XUẤT» with a V/v under it: judged as a document with a type name (its size, the V/v
     that does not belong there), and said to be outside NĐ 30's list."""
-    from generator.checker.docmodel import load
-    from generator.checker.rules import find_elements
+    from generator.checker.reading import load
+    from generator.checker.elements import find_elements
 
     path = scratch(tmp_path, kind="ĐỀ XUẤT", vv=True)
     d = docx.Document(str(path))
@@ -608,8 +608,8 @@ def test_a_date_typed_after_tabs_on_the_numbers_line_is_the_date_line(tmp_path):
     _run(number, "Lạng Sơn, ngày 05 tháng 3 năm 2024", 14, italic=True)
     date._p.getparent().remove(date._p)
     d.save(str(path))
-    from generator.checker.docmodel import load
-    from generator.checker.rules import find_elements
+    from generator.checker.reading import load
+    from generator.checker.elements import find_elements
 
     el = find_elements(load(path))
     assert el.number.text.strip() == "Số: 05/KH-SNV"
