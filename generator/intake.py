@@ -23,7 +23,7 @@ from . import intake_books, pool, quotas, sheets
 from .config_reader import normal_name
 from .exceptions import GeneratorError
 from .intake_books import either  # noqa: F401  (the provincial row's quota in words, for the views)
-from .model import NOMINATION_COLUMNS as KINDS
+from .model import NOMINATION_COLUMNS
 from .model import Plan
 from .nomination_list import MAX_FILE, Nominee, Parsed, Problem, _letter, _text, check_rows, parse
 from .output import write_all
@@ -189,7 +189,7 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
             status[unit["name"]] = (VUOT if over else LOI, p.file)
         elif unit["name"] not in twice:
             accepted[unit["name"]] = {"file": p.file, "quota": [unit["collectives"], unit["individuals"]],
-                                      **{k: [n.values for n in p.nominees if n.kind == k] for k in KINDS}}
+                                      **{k: [n.values for n in p.nominees if n.kind == k] for k in NOMINATION_COLUMNS}}
     sent = {unit["name"]: p for p, unit in parsed if unit is not None}
     return [_row(u, accepted.get(u["name"]), sent.get(u["name"]), status.get(u["name"])) for u in units], \
         problems, accepted, notes

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from .config_reader import normal_name
-from .model import NOMINATION_COLUMNS as KINDS
+from .model import NOMINATION_COLUMNS
 from .model import Plan
 from .workbook import append, fixed_bytes
 
@@ -92,7 +92,7 @@ def consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
     nom = plan.nominations
     for kind, title in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
         ws = wb.create_sheet(title)
-        cols = [c.name for c in getattr(nom, KINDS[kind])]
+        cols = [c.name for c in getattr(nom, NOMINATION_COLUMNS[kind])]
         append(ws, ["STT", "Đơn vị đề nghị", *cols])
         n = 0
         for u in table:

@@ -11,7 +11,7 @@ import unicodedata
 from . import sheets
 from .config_reader import normal_name
 from .intake_books import either
-from .model import NOMINATION_COLUMNS as KINDS
+from .model import NOMINATION_COLUMNS
 from .model import Plan
 
 MAX_FILE = 5 * 1024 * 1024
@@ -80,7 +80,7 @@ def parse(name: str, data: bytes, plan: Plan) -> Parsed:
                 break
         if unit:
             break
-    headers = {kind: ["stt"] + [normal_name(c.name) for c in getattr(nom, cols)] for kind, cols in KINDS.items()}
+    headers = {kind: ["stt"] + [normal_name(c.name) for c in getattr(nom, cols)] for kind, cols in NOMINATION_COLUMNS.items()}
     nominees: list[Nominee] = []
     kind, columns = None, {}
     for i, row in enumerate(rows, 1):
@@ -90,7 +90,7 @@ def parse(name: str, data: bytes, plan: Plan) -> Parsed:
         matched = next((k for k, h in headers.items() if filled and filled[0] == "stt" and sorted(filled) == sorted(h)), None)
         if matched:
             kind = matched
-            config_cols = getattr(nom, KINDS[kind])
+            config_cols = getattr(nom, NOMINATION_COLUMNS[kind])
             columns = {c.name: names.index(normal_name(c.name)) for c in config_cols}
             continue
         if filled and filled[0] == "stt":
@@ -116,7 +116,7 @@ def check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
     out: list[Problem] = []
     choices = {normal_name(k): {normal_name(v): v for v in vals} for k, vals in nom.choices.items()}
     for n in p.nominees:
-        cols = getattr(nom, KINDS[n.kind])
+        cols = getattr(nom, NOMINATION_COLUMNS[n.kind])
         for j, c in enumerate(cols, 1):
             value = n.values.get(c.name, "")
             where = f"{_letter(j)} ({c.name})"
@@ -138,7 +138,7 @@ def check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
             if expected and normal_name(address) != expected:
                 out.append(Problem(p.file, p.sheet, n.row, f"{_letter(address_col[0])} ({address_col[1].name})",
                                    f"«{address}» không khớp Giới tính «{gender}»."))
-    counts = {k: [n for n in p.nominees if n.kind == k] for k in KINDS}
+    counts = {k: [n for n in p.nominees if n.kind == k] for k in NOMINATION_COLUMNS}
     if unit["provincial"]:
         allowed = unit["collectives"]  # the provincial row: this many, collectives or individuals (the config's)
         if len(p.nominees) > allowed:
