@@ -8,7 +8,9 @@ The flow, one module per stage:
     templatecheck     -> findings            (every template checked before it fills anything)
     render.compiled   -> bytes               (docxtpl, sandboxed, strict)
     output.write_all                         (atomic, byte-reproducible)
-main.build() runs them in order; cli.py and web/ are thin doors onto main.
+main.py runs them in order for each step; steps.py declares the steps (one per thing a clerk
+does); cli.py and web/ are two thin doors onto steps.run_step. tests/test_architecture.py keeps
+the import graph free of cycles.
 """
 
 __version__ = "1.1.0"
