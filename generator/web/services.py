@@ -10,9 +10,9 @@ import threading
 import zipfile
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app, render_template, send_file
 
-from .. import pdf
+from .. import documents, pdf
 from ..config import parse_plan
 from ..output import write_all
 from ..steps import Request
@@ -31,6 +31,15 @@ class Services:
     def request(self, paths: tuple[Path, ...] = (), **options) -> Request:
         """A step's request from this page: its plan's files and the options of the view."""
         return Request(self.config_path, self.out_dir, self.templates_dir, paths, options)
+
+    def view_page(self, step: str, template: str, message: str, hint: str, view):
+        """A view's page with its state (`view()`, read only when the step can run), or, when the
+        config lacks a section the step needs (documents.NEEDS, the rule main.require applies),
+        the page that says which to add."""
+        plan = self.rules()
+        if documents.missing(step, plan):
+            return render_template("error.html", title="Thiếu cấu hình", message=message, hint=hint), 500
+        return render_template(template, token=self.token, plan=plan, view=view())
 
     def read_config(self) -> bytes:
         with self.lock:  # the same lock as every write: never a file caught between two writes
@@ -122,6 +131,11 @@ class Services:
             for name in names:
                 z.write(self.out_dir / name, name)
         write_all(self.out_dir, {target: buf.getvalue()})
+
+
+def quiet(line: str) -> None:
+    """run_step's `tell` for the views: the page shows a step's warnings itself (the stale
+    notices above its table)."""
 
 
 def services() -> Services:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import subprocess
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, request
 
-from ... import certificate_pdf, documents, intake
+from ... import certificate_pdf, intake
 from ...awards import read_dump
 from ...exceptions import AwardsError, GeneratorError
 from ...main import DECISION_LIST, PAPER_FOLDERS, read_manifest_of
 from ...pdf import find_soffice
 from ...steps import run_step
-from ..services import services
+from ..services import quiet, services
 
 bp = Blueprint("awards", __name__)
 
@@ -26,9 +26,6 @@ ORDER = ("to_trinh_ban", "quyet_dinh", "danh_sach_khen_thuong", "bang_khen", "so
 PAPER_DONE = {"invitations": "Đã lập Giấy mời dự Hội nghị", "prizes": "Đã lập Danh sách nhận tiền thưởng",
               "results": "Đã lập Công văn gửi Quyết định"}
 
-
-def _quiet(line: str) -> None:
-    """The page shows a step's warnings itself (the stale notices above the table)."""
 
 
 def files() -> list[str]:
@@ -66,12 +63,8 @@ def zip_all() -> None:
 
 @bp.get("/quyet-dinh")
 def page():
-    s = services()
-    plan = s.rules()
-    if documents.missing("decision", plan):
-        return render_template("error.html", title="Thiếu cấu hình", message="Tệp cấu hình chưa có mục decision "
-                               "(Quyết định khen thưởng) hoặc nominations.", hint="Thêm các mục đó rồi tải lại."), 500
-    return render_template("decision.html", token=s.token, plan=plan, view=view())
+    return services().view_page("decision", "decision.html", "Tệp cấu hình chưa có mục decision "
+                               "(Quyết định khen thưởng) hoặc nominations.", "Thêm các mục đó rồi tải lại.", view)
 
 
 @bp.post("/api/decision/build")
@@ -81,7 +74,7 @@ def decision():
     with s.lock:
         convert = s.pdf_bytes if find_soffice() is not None else None
         try:
-            built = run_step("decision", s.request(allow_incomplete=allow, convert=convert), tell=_quiet).result
+            built = run_step("decision", s.request(allow_incomplete=allow, convert=convert), tell=quiet).result
         except GeneratorError as err:
             return jsonify({**view(), "ok": False, "message": err.on_page()}), 400
         a = built.awards
@@ -105,7 +98,7 @@ def certificates():
     s = services()
     with s.lock:
         try:
-            built = run_step("certificates", s.request(), tell=_quiet).result
+            built = run_step("certificates", s.request(), tell=quiet).result
             zip_all()
             pdf = s.out_dir / certificate_pdf.PDF
             if pdf in built.written:  # its first page is the preview
@@ -127,7 +120,7 @@ def paper(group: str):
     s = services()
     with s.lock:
         try:
-            built = run_step(group, s.request(), tell=_quiet).result
+            built = run_step(group, s.request(), tell=quiet).result
         except GeneratorError as err:
             return jsonify({**view(), "ok": False, "message": err.on_page()}), 400
         message = f"{PAPER_DONE[group]} ({len([p for p in built.written if not p.name.startswith('.')])} tệp)."

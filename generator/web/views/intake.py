@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import subprocess
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, request
 
 from ... import documents, intake
 from ...exceptions import GeneratorError
 from ...output import write_all
 from ...sheets import KINDS_TEXT, LIST_SUFFIXES
 from ...steps import run_step
-from ..services import services
+from ..services import quiet, services
 
 bp = Blueprint("intake", __name__)
 
@@ -19,9 +19,6 @@ CHASE = ("don_doc/cong_van_don_doc.docx", "don_doc/phu_luc_don_doc.docx")
 PACKS_ZIP = "ho_so.zip"
 FILES = (intake.CONSOLIDATED, intake.ERRORS, PACKS_ZIP) + CHASE
 
-
-def _quiet(line: str) -> None:
-    """The page shows a step's warnings itself (the stale notices above the table)."""
 
 
 def inbox():
@@ -46,12 +43,8 @@ def view(result=None) -> dict:
 
 @bp.get("/tiep-nhan")
 def page():
-    s = services()
-    plan = s.rules()
-    if documents.missing("intake", plan):
-        return render_template("error.html", title="Thiếu cấu hình", message="Tệp cấu hình chưa có mục nominations "
-                               "(các cột của danh sách đề nghị khen thưởng).", hint="Thêm mục đó rồi tải lại."), 500
-    return render_template("intake.html", token=s.token, plan=plan, view=view())
+    return services().view_page("intake", "intake.html", "Tệp cấu hình chưa có mục nominations "
+                               "(các cột của danh sách đề nghị khen thưởng).", "Thêm mục đó rồi tải lại.", view)
 
 
 def _uploaded() -> dict[str, bytes] | tuple:
@@ -87,7 +80,7 @@ def upload():
     s = services()
     with s.lock:
         write_all(inbox(), files)
-        result = run_step("intake", s.request((inbox(),)), tell=_quiet).result
+        result = run_step("intake", s.request((inbox(),)), tell=quiet).result
     return jsonify({**view(result), "message": f"Đã nhận {len(files)} tệp; "
                     + ("có lỗi, xem bảng dưới." if result.problems else "không có lỗi.")})
 
@@ -102,7 +95,7 @@ def remove():
     s = services()
     with s.lock:
         current[name].unlink()
-        result = run_step("intake", s.request((folder,)), tell=_quiet).result
+        result = run_step("intake", s.request((folder,)), tell=quiet).result
     return jsonify({**view(result), "message": f"Đã bỏ tệp {name}."})
 
 
@@ -110,7 +103,7 @@ def remove():
 def packs():
     s = services()
     with s.lock:
-        built = run_step("packs", s.request(), tell=_quiet).result
+        built = run_step("packs", s.request(), tell=quiet).result
         s.zip_into(PACKS_ZIP, [p.relative_to(s.out_dir).as_posix() for p in sorted(built.written)])
     return jsonify({**view(), "message": f"Đã tạo {len(built.written)} tệp hồ sơ mẫu cho "
                     f"{len(built.allocation.rows) + 1} đơn vị (tải {PACKS_ZIP})."})
@@ -121,7 +114,7 @@ def chase():
     s = services()
     with s.lock:
         try:
-            built = run_step("chase", s.request(), tell=_quiet).result
+            built = run_step("chase", s.request(), tell=quiet).result
         except GeneratorError as err:
             return jsonify({**view(), "ok": False, "message": err.on_page()}), 400
         if not built.chased:
