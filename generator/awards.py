@@ -115,12 +115,12 @@ def within_quotas(plan: Plan, awards: Awards) -> None:
     config, as it is now, allocates it: a count lowered after the decision needs a new one."""
     over = []
     for u in quotas.units_of(plan, quotas.allocate(plan)):
-        c = sum(a.unit == u["name"] for a in awards.collectives)
-        i = sum(a.unit == u["name"] for a in awards.individuals)
+        c = sum(a.unit == u.name for a in awards.collectives)
+        i = sum(a.unit == u.name for a in awards.individuals)
         if intake.measure(u, c, i) == intake.VUOT:
-            over.append(f"  - {u['name']}: Quyết định có {c:02d} tập thể, {i:02d} cá nhân; nay được phân bổ "
-                        + (intake.either(u["collectives"]) if u["provincial"] else
-                           f"{u['collectives']:02d} tập thể, {u['individuals']:02d} cá nhân"))
+            over.append(f"  - {u.name}: Quyết định có {c:02d} tập thể, {i:02d} cá nhân; nay được phân bổ "
+                        + (intake.either(u.collectives) if u.provincial else
+                           f"{u.collectives:02d} tập thể, {u.individuals:02d} cá nhân"))
     if over:
         raise AwardsError("số lượng phân bổ đã đổi sau khi lập Quyết định:\n" + "\n".join(over) + "\nĐể lập Quyết định "
                           "theo số lượng hiện nay: {redo}; rồi in Bằng khen.")
@@ -133,9 +133,9 @@ def sample(plan: Plan) -> Awards:
     units = quotas.units_of(plan, quotas.allocate(plan))
     rows = []
     for u in units:
-        rows.append(Awardee("tap_the", u["stt"], u["name"], f"Công đoàn cơ sở số {u['stt']}", "", "", u["name"], {}))
-        rows.append(Awardee("ca_nhan", u["stt"], u["name"], f"Nguyễn Văn {u['stt']}", "Nam", "Chủ tịch Công đoàn cơ sở",
-                            u["name"], {}))
+        rows.append(Awardee("tap_the", u.stt, u.name, f"Công đoàn cơ sở số {u.stt}", "", "", u.name, {}))
+        rows.append(Awardee("ca_nhan", u.stt, u.name, f"Nguyễn Văn {u.stt}", "Nam", "Chủ tịch Công đoàn cơ sở",
+                            u.name, {}))
     return Awards(tuple(a for a in rows if a.kind == "tap_the"), tuple(a for a in rows if a.kind == "ca_nhan"))
 
 

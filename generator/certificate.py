@@ -21,8 +21,9 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import textfit
-from .exceptions import GeneratorError
+from .exceptions import LayoutError
 from .output import normalize_docx
+from .styles import StyleSheet
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -39,91 +40,6 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-class LayoutError(GeneratorError):
-    """The template's boxes and the config's do not match, or a text cannot fit its box."""
-
-
-class RunLook(NamedTuple):
-    size: float  # points
-    bold: bool
-    italic: bool
-    font: str
-    caps: bool = False  # printed in capitals whatever was typed
-
-
-class _Styles:
-    """The run formatting each paragraph style gives, following basedOn to the document defaults."""
-
-    def __init__(self, xml: bytes):
-        root = etree.fromstring(xml)
-        self.names, self._own, self._base, self._looks, self._space = {}, {}, {}, {}, {}
-        for s in root.iterfind("w:style", NS):
-            sid = s.get(_w("styleId"))
-            name = s.find("w:name", NS)
-            self.names[sid] = name.get(_w("val")) if name is not None else sid
-            based = s.find("w:basedOn", NS)
-            self._base[sid] = based.get(_w("val")) if based is not None else None
-            self._own[sid] = _props(s.find("w:rPr", NS))
-            self._space[sid] = _spacing(s.find("w:pPr/w:spacing", NS))
-        self._defaults = _props(root.find("w:docDefaults/w:rPrDefault/w:rPr", NS))
-        self._space_default = _spacing(root.find("w:docDefaults/w:pPrDefault/w:pPr/w:spacing", NS))
-
-    def spacing(self, sid: str | None, own) -> tuple[float, float]:
-        """Points before and after a paragraph: its own, else its style's (through basedOn), else
-        the document's default."""
-        found = _spacing(own)
-        seen = set()
-        while sid and sid not in seen:
-            seen.add(sid)
-            found = {**self._space.get(sid, {}), **found}
-            sid = self._base.get(sid)
-        found = {**self._space_default, **found}
-        return found.get("before", 0.0), found.get("after", 0.0)
-
-    def look(self, sid: str | None, run_props) -> RunLook:
-        key = (sid, None if run_props is None else etree.tostring(run_props))
-        found = self._looks.get(key)
-        if found is None:
-            found = self._looks[key] = self._look(sid, run_props)
-        return found
-
-    def _look(self, sid: str | None, run_props) -> RunLook:
-        chain, seen = [], set()
-        while sid and sid not in seen:
-            seen.add(sid)
-            chain.append(self._own.get(sid, {}))
-            sid = self._base.get(sid)
-        merged = dict(self._defaults)
-        for props in reversed(chain):
-            merged.update(props)
-        merged.update(_props(run_props))
-        return RunLook(merged.get("size", 11.0), merged.get("bold", False), merged.get("italic", False),
-                       merged.get("font", "Times New Roman"), merged.get("caps", False))
-
-
-def _props(rpr) -> dict:
-    out = {}
-    if rpr is None:
-        return out
-    sz = rpr.find("w:sz", NS)
-    if sz is not None:
-        out["size"] = int(sz.get(_w("val"))) / 2
-    for tag, key in (("b", "bold"), ("i", "italic"), ("caps", "caps")):
-        el = rpr.find(f"w:{tag}", NS)
-        if el is not None:
-            out[key] = el.get(_w("val"), "true") not in ("0", "false", "off")
-    fonts = rpr.find("w:rFonts", NS)
-    if fonts is not None and fonts.get(_w("ascii")):
-        out["font"] = fonts.get(_w("ascii"))
-    return out
-
-
-def _spacing(el) -> dict:
-    if el is None:
-        return {}
-    return {key: int(el.get(_w(key))) / 20 for key in ("before", "after") if el.get(_w(key)) is not None}
-
-
 def _text(p) -> str:
     out = []
     for el in p.iter(_w("t"), _w("br"), _w("tab")):
@@ -135,7 +51,8 @@ def _twips(pt: float) -> int:
     return int(round(pt * 20))
 
 
-class Box(NamedTuple):
+class PrintedBox(NamedTuple):
+    """A config's box (model.Box, mm) as it is printed: moved by the printer's offset, in twips."""
     name: str
     left: int  # twips from the paper's edges
     top: int
@@ -144,25 +61,24 @@ class Box(NamedTuple):
     min_size: float | None
 
 
-def _boxes(layout: dict) -> dict[str, Box]:
+def _boxes(layout: dict) -> dict[str, PrintedBox]:
     dx, dy = layout["offset"]
-    return {name: Box(name, round((b["x"] + dx) * MM), round((b["y"] + dy) * MM), round(b["w"] * MM),
+    return {name: PrintedBox(name, round((b["x"] + dx) * MM), round((b["y"] + dy) * MM), round(b["w"] * MM),
                       round(b["h"] * MM), b.get("min_size"))
             for name, b in layout["boxes"].items()}
 
 
-def _fit(paragraphs: list, box: Box, styles: _Styles, who: str, known: dict) -> None:
+def _fit(paragraphs: list, box: PrintedBox, styles: StyleSheet, who: str, known: dict) -> None:
     """Exact line heights for every paragraph of the box, and its runs shrunk until the text fits
     the box's height, wrapped at its width; the template's sizes when it fits as it is. `known`:
     the scale found for the same text in the same box (most boxes read the same on every page)."""
     looks = []
     for p in paragraphs:
         ppr = p.find("w:pPr", NS)
-        style = ppr.find("w:pStyle", NS) if ppr is not None else None
-        sid = style.get(_w("val")) if style is not None else None
-        runs = [(r, styles.look(sid, r.find("w:rPr", NS))) for r in p.iterfind("w:r", NS)]
-        before, after = styles.spacing(sid, ppr.find("w:spacing", NS) if ppr is not None else None)
-        base = styles.look(sid, None)
+        sid = styles.paragraph_style(ppr)
+        runs = [(r, styles.run_look(r.find("w:rPr", NS), sid)) for r in p.iterfind("w:r", NS)]
+        before, after = styles.spacing(ppr, sid)
+        base = styles.run_look(None, sid)
         looks.append((p, runs, before, after, max([lk.size for _, lk in runs] or [base.size]), base))
     key = (box.name, tuple((_text(p), tuple(lk for _, lk in runs), before, after) for p, runs, before, after, _, _ in looks))
     scale = known.get(key)
@@ -171,7 +87,7 @@ def _fit(paragraphs: list, box: Box, styles: _Styles, who: str, known: dict) -> 
     _apply(looks, scale)
 
 
-def _scale(looks: list, box: Box, who: str) -> float:
+def _scale(looks: list, box: PrintedBox, who: str) -> float:
     room = box.width / 20 * ROOM
     biggest = max(size for *_, size, _ in looks)
     least = box.min_size if box.min_size is not None else biggest
@@ -271,7 +187,7 @@ def _make_tiny(page_break: bool):
 _TINY = {flag: _make_tiny(flag) for flag in (False, True)}
 
 
-def _page(boxes: list[Box], content: dict[str, list], paper_width: int, skeletons: dict):
+def _page(boxes: list[PrintedBox], content: dict[str, list], paper_width: int, skeletons: dict):
     """One certificate: a table cut at every box edge, each box a merged cell holding its
     paragraphs. The empty table is made once per set of boxes and copied for each page."""
     key = tuple(b.name for b in boxes)
@@ -286,7 +202,7 @@ def _page(boxes: list[Box], content: dict[str, list], paper_width: int, skeleton
     return tbl
 
 
-def _skeleton(boxes: list[Box], paper_width: int):
+def _skeleton(boxes: list[PrintedBox], paper_width: int):
     """The table of one page with its cells empty: a box's first cell is marked with its name."""
     ys = sorted({b.top for b in boxes} | {b.top + b.height for b in boxes})
     xs = sorted({0, paper_width} | {b.left for b in boxes} | {b.left + b.width for b in boxes})
@@ -351,11 +267,11 @@ def lay_out(data: bytes, ctx: dict) -> bytes:
     boxes = _boxes(layout)
     width, height = round(layout["width"] * MM), round(layout["height"] * MM)
     zin = zipfile.ZipFile(io.BytesIO(data))
-    styles = _Styles(zin.read("word/styles.xml"))
+    styles = StyleSheet.parse(zin.read("word/styles.xml"))
     doc = etree.fromstring(zin.read("word/document.xml"))
     body = doc.find("w:body", NS)
     sect = body.find("w:sectPr", NS)
-    by_id = {sid: name[len(PREFIX):] for sid, name in styles.names.items() if name.startswith(PREFIX)}
+    by_id = {sid: st.name[len(PREFIX):] for sid, st in styles.by_id.items() if st.name.startswith(PREFIX)}
     pages: list[dict[str, list]] = []
     first = None
     previous = None

@@ -80,12 +80,12 @@ def packs(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
     nominations = _plain(plan.nominations)
     out = []
     for unit in units_of(plan, allocation):
-        if unit["provincial"]:  # the config's count, collectives or individuals as the office chooses
-            slots = [{"kind": "ca_hai", "n": i, "of": unit["collectives"]} for i in range(1, unit["collectives"] + 1)]
+        if unit.provincial:  # the config's count, collectives or individuals as the office chooses
+            slots = [{"kind": "ca_hai", "n": i, "of": unit.collectives} for i in range(1, unit.collectives + 1)]
         else:
-            slots = ([{"kind": "tap_the", "n": i, "of": unit["collectives"]} for i in range(1, unit["collectives"] + 1)]
-                     + [{"kind": "ca_nhan", "n": i, "of": unit["individuals"]} for i in range(1, unit["individuals"] + 1)])
-        out.append({**base, "nominations": nominations, "unit": unit, "slots": slots})
+            slots = ([{"kind": "tap_the", "n": i, "of": unit.collectives} for i in range(1, unit.collectives + 1)]
+                     + [{"kind": "ca_nhan", "n": i, "of": unit.individuals} for i in range(1, unit.individuals + 1)])
+        out.append({**base, "nominations": nominations, "unit": unit._asdict(), "slots": slots})
     return out
 
 

@@ -39,7 +39,7 @@ def chased_units(plan: Plan, allocation: Allocation, marks) -> list[dict[str, An
     problems: dict[str, list[dict]] = {}
     for unit, p in marks.problems:
         if unit is not None:
-            problems.setdefault(unit, []).append({"sheet": p.sheet, "row": p.row, "column": p.column,
+            problems.setdefault(unit, []).append({"sheet": p.sheet, "row": p.line, "column": p.column,
                                                   "message": p.message})
     out = []
     for r in marks.table:
@@ -70,8 +70,8 @@ def chase(plan: Plan, allocation: Allocation, marks) -> dict[str, Any]:
 
 def _invitees(plan: Plan, allocation: Allocation, awards) -> tuple[list, list, list]:
     c = plan.conference
-    leaders = ([{"kind": "leader", "name": u["name"], "full_name": u["full_name"]}
-                for u in quotas.units_of(plan, allocation) if not u["provincial"]] if c.leaders else [])
+    leaders = ([{"kind": "leader", "name": u.name, "full_name": u.full_name}
+                for u in quotas.units_of(plan, allocation) if not u.provincial] if c.leaders else [])
     guests = list(c.guests)
     full = full_names(plan)
     invited = ([{**_plain(a), "workplace": shown_workplace(a, full)} for a in awards.all]

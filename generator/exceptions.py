@@ -54,13 +54,17 @@ class AwardsError(StepError):
 
 
 class Problem(NamedTuple):
-    """One mistake in the config, located so the clerk can find it."""
+    """One mistake in what the clerk gave, located so the clerk can find it: in the config by its
+    field, line and column; in a unit's list by its file, sheet, row and column."""
 
-    field: str  # dotted path, e.g. "units[3].members"
+    field: str  # the config's dotted path, e.g. "units[3].members"; "" in a unit's list
     message: str  # Vietnamese, says what is wrong and how to fix it
-    line: int | None = None  # 1-based
-    column: int | None = None  # 1-based
+    line: int | None = None  # 1-based: the config's line, or the sheet's row
+    column: int | str | None = None  # the config's column (1-based), or the sheet's «C (Giới tính)»
     unit: str | None = None  # the unit's name, when the field belongs to one
+    file: str = ""  # a unit's list: its file's name
+    sheet: str = ""
+    over_quota: bool = False  # a unit's list that is sound but names more than its quota
 
     def location(self, source: str) -> str:
         where = source
@@ -70,9 +74,21 @@ class Problem(NamedTuple):
                 where += f", cột {self.column}"
         return where
 
-    def render(self, source: str) -> str:
+    def render(self, source: str = "") -> str:
+        """«plan.yaml, dòng 3, cột 5: units[0].members: …» for the config; «ds.xlsx: trang
+        «Danh sách», dòng 12, cột C (Giới tính): …» for a unit's list."""
+        if self.file:
+            where = ", ".join(x for x in (self.sheet and f"trang «{self.sheet}»", self.line and f"dòng {self.line}",
+                                          self.column and f"cột {self.column}") if x)
+            return f"{self.file}{': ' + where if where else ''}: {self.message}"
         unit = f' (đơn vị "{self.unit}")' if self.unit else ""
         return f"{self.location(source)}: {self.field}{unit}: {self.message}"
+
+    @classmethod
+    def in_list(cls, file: str, sheet: str, row: int | None, column: str, message: str,
+                over_quota: bool = False) -> Problem:
+        """A mistake in a unit's list, where the workbook shows it."""
+        return cls("", message, row, column, file=file, sheet=sheet, over_quota=over_quota)
 
 
 class ConfigError(GeneratorError):
@@ -102,6 +118,18 @@ class TemplateError(GeneratorError):
 
 class OutputError(GeneratorError):
     """The documents could not be written; the previous ones are left as they were."""
+
+
+class SheetError(GeneratorError):
+    """A spreadsheet the clerk or a unit gave cannot be read (not a workbook, out of bounds)."""
+
+
+class LayoutError(GeneratorError):
+    """The certificate template's boxes and the config's do not match, or a text cannot fit its box."""
+
+
+class DocxReadError(GeneratorError):
+    """A .docx given to the checker cannot be read as Word writes one."""
 
 
 class PdfError(GeneratorError):

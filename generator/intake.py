@@ -25,7 +25,8 @@ from .exceptions import GeneratorError
 from .intake_books import either  # noqa: F401  (the provincial row's quota in words, for the views)
 from .model import NOMINATION_COLUMNS
 from .model import Plan
-from .nomination_list import MAX_FILE, Nominee, Parsed, Problem, _letter, _text, check_rows, parse
+from .exceptions import Problem
+from .nomination_list import MAX_FILE, Nominee, Parsed, _letter, _text, check_rows, parse
 from .output import write_all
 
 STATE = "tiep_nhan.json"
@@ -36,15 +37,15 @@ MARKS = "tiep_nhan_ket_qua.json"
 DU, THIEU, VUOT, LOI, CHUA_NOP = "đủ", "thiếu", "vượt", "có lỗi", "chưa nộp"
 
 
-def measure(unit: dict, collectives: int, individuals: int) -> str:
+def measure(unit: quotas.UnitQuota, collectives: int, individuals: int) -> str:
     """«vượt», «đủ» or «thiếu»: what a unit has against its quota in the config as it is now.
     The provincial row may have its count in collectives and individuals together."""
-    if unit["provincial"]:
-        got, quota = collectives + individuals, unit["collectives"]
+    if unit.provincial:
+        got, quota = collectives + individuals, unit.collectives
         return VUOT if got > quota else DU if got == quota else THIEU
-    if collectives > unit["collectives"] or individuals > unit["individuals"]:
+    if collectives > unit.collectives or individuals > unit.individuals:
         return VUOT
-    return DU if (collectives, individuals) == (unit["collectives"], unit["individuals"]) else THIEU
+    return DU if (collectives, individuals) == (unit.collectives, unit.individuals) else THIEU
 
 
 class Result(NamedTuple):
@@ -79,10 +80,10 @@ def stale(plan: Plan, out_dir: Path) -> list[str]:
             "hiện nay."]
     state = load_state(out_dir)
     for u in quotas.units_of(plan, quotas.allocate(plan)):
-        then = (state.get(u["name"]) or {}).get("quota")
-        now = [u["collectives"], u["individuals"]]
+        then = (state.get(u.name) or {}).get("quota")
+        now = [u.collectives, u.individuals]
         if isinstance(then, list) and then != now:
-            said.append(f"{u['name']}: số lượng phân bổ đổi từ {then[0]:02d} tập thể, {then[1]:02d} cá nhân thành "
+            said.append(f"{u.name}: số lượng phân bổ đổi từ {then[0]:02d} tập thể, {then[1]:02d} cá nhân thành "
                         f"{now[0]:02d} tập thể, {now[1]:02d} cá nhân.")
     return said
 
@@ -134,8 +135,14 @@ class Marks(NamedTuple):
 
 def _marks_bytes(table: list[dict], problems: list[Problem]) -> bytes:
     unit_of = {r["file"]: r["name"] for r in table if r["file"]}
-    data = {"table": table, "problems": [{"unit": unit_of.get(p.file), **p._asdict()} for p in problems]}
+    data = {"table": table, "problems": [{"unit": unit_of.get(p.file), "file": p.file, "sheet": p.sheet, "row": p.line,
+                                          "column": p.column, "message": p.message, "over_quota": p.over_quota}
+                                         for p in problems]}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _stored_problem(d: dict) -> Problem:
+    return Problem.in_list(d["file"], d["sheet"], d["row"], d["column"], d["message"], d["over_quota"])
 
 
 def load_marks(out_dir: Path) -> Marks | None:
@@ -144,7 +151,7 @@ def load_marks(out_dir: Path) -> Marks | None:
     try:
         data = json.loads((out_dir / MARKS).read_text(encoding="utf-8"))
         table = [dict(r) for r in data["table"]]
-        problems = tuple((d.get("unit"), Problem(**{f: d[f] for f in Problem._fields})) for d in data["problems"])
+        problems = tuple((d.get("unit"), _stored_problem(d)) for d in data["problems"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return Marks(table, problems)
@@ -174,11 +181,11 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
     if folder is not None and not folder.is_dir():
         raise GeneratorError(f"không tìm thấy thư mục {folder} chứa danh sách các đơn vị gửi về.")
     units = quotas.units_of(plan, quotas.allocate(plan))
-    parsed = _read_lists(plan, folder, {normal_name(u["name"]): u for u in units})
+    parsed = _read_lists(plan, folder, {normal_name(u.name): u for u in units})
     twice = _sent_twice(parsed)
     notes = _same_people(plan, parsed, previous)
     problems: list[Problem] = []
-    accepted = {name: entry for name, entry in previous.items() if name in {u["name"] for u in units}}
+    accepted = {name: entry for name, entry in previous.items() if name in {u.name for u in units}}
     status: dict[str, tuple[str, str]] = {}
     for p, unit in parsed:
         problems.extend(p.problems)
@@ -186,12 +193,12 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
             continue
         if p.problems:
             over = all(x.over_quota for x in p.problems)
-            status[unit["name"]] = (VUOT if over else LOI, p.file)
-        elif unit["name"] not in twice:
-            accepted[unit["name"]] = {"file": p.file, "quota": [unit["collectives"], unit["individuals"]],
+            status[unit.name] = (VUOT if over else LOI, p.file)
+        elif unit.name not in twice:
+            accepted[unit.name] = {"file": p.file, "quota": [unit.collectives, unit.individuals],
                                       **{k: [n.values for n in p.nominees if n.kind == k] for k in NOMINATION_COLUMNS}}
-    sent = {unit["name"]: p for p, unit in parsed if unit is not None}
-    return [_row(u, accepted.get(u["name"]), sent.get(u["name"]), status.get(u["name"])) for u in units], \
+    sent = {unit.name: p for p, unit in parsed if unit is not None}
+    return [_row(u, accepted.get(u.name), sent.get(u.name), status.get(u.name)) for u in units], \
         problems, accepted, notes
 
 
@@ -213,7 +220,7 @@ def _read_lists(plan: Plan, folder: Path | None, by_key: dict) -> list[tuple[Par
         if unit is None and not p.problems:  # an unreadable file says only that
             why = (f"đơn vị «{p.unit}» không có trong Phụ lục của kế hoạch" if p.unit else
                    "không thấy dòng «Đơn vị: …» và tên tệp không trùng tên đơn vị nào")
-            p.problems.append(Problem(shown, p.sheet, None, "", why + "; kiểm tra lại tên đơn vị."))
+            p.problems.append(Problem.in_list(shown, p.sheet, None, "", why + "; kiểm tra lại tên đơn vị."))
         elif not p.problems:
             p.problems.extend(check_rows(p, unit, plan))
         parsed.append((p, unit))
@@ -225,12 +232,12 @@ def _sent_twice(parsed: list[tuple[Parsed, dict | None]]) -> set[str]:
     seen: dict[str, list[Parsed]] = {}
     for p, unit in parsed:
         if unit is not None:
-            seen.setdefault(unit["name"], []).append(p)
+            seen.setdefault(unit.name, []).append(p)
     for name, ps in seen.items():
         if len(ps) > 1:
             for p in ps:
                 others = ", ".join(q.file for q in ps if q is not p)
-                p.problems.append(Problem(p.file, p.sheet, None, "", f"{name} có hai tệp danh sách (cùng với {others}); "
+                p.problems.append(Problem.in_list(p.file, p.sheet, None, "", f"{name} có hai tệp danh sách (cùng với {others}); "
                                           "giữ lại một tệp rồi chạy lại."))
     return {name for name, ps in seen.items() if len(ps) > 1}
 
@@ -241,13 +248,13 @@ def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous:
     persons: dict[str, list[tuple[str, tuple, Parsed | None, Nominee | None]]] = {}
     first_col = plan.nominations.individual_columns[0].name
     identity = _identity_columns(plan)
-    fresh = {unit["name"] for _, unit in parsed if unit is not None}
+    fresh = {unit.name for _, unit in parsed if unit is not None}
     for p, unit in parsed:
         if unit is not None:
             for n in p.nominees:
                 if n.kind == "ca_nhan" and n.values.get(first_col):
                     persons.setdefault(normal_name(n.values[first_col]), []).append(
-                        (unit["name"], _person(n.values, identity), p, n))
+                        (unit.name, _person(n.values, identity), p, n))
     for name, entry in previous.items():
         if name not in fresh:
             for values in entry.get("ca_nhan", []):
@@ -265,11 +272,11 @@ def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous:
             namesake = sorted({v for v, w, _, _ in entries if v != u and w != who})
             where = f"{_letter(1)} ({first_col})"
             if same:
-                p.problems.append(Problem(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» cũng được "
+                p.problems.append(Problem.in_list(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» cũng được "
                                           f"{', '.join(same)} đề nghị ({_described(n.values, identity)}); mỗi người chỉ "
                                           "được một đơn vị đề nghị."))
             if namesake:
-                notes.append(Problem(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» trùng tên với một người "
+                notes.append(Problem.in_list(p.file, p.sheet, n.row, where, f"«{n.values[first_col]}» trùng tên với một người "
                                      f"{', '.join(namesake)} đề nghị nhưng khác {', '.join(identity[1:]) or 'thông tin'}:"
                                      " hai người khác nhau, vẫn nhận cả hai."))
     return notes
@@ -289,10 +296,10 @@ def _row(u: dict, got: dict | None, sent: Parsed | None, marked: tuple[str, str]
     else:
         state, file = measure(u, c, i), got["file"]
     then = (got or {}).get("quota") if sent is None else None
-    return {"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
-            "collectives": c, "collectives_quota": u["collectives"], "individuals": i,
-            "individuals_quota": u["individuals"], "status": state, "file": file,
-            "quota_then": then if isinstance(then, list) and then != [u["collectives"], u["individuals"]] else None}
+    return {"stt": u.stt, "name": u.name, "provincial": u.provincial,
+            "collectives": c, "collectives_quota": u.collectives, "individuals": i,
+            "individuals_quota": u.individuals, "status": state, "file": file,
+            "quota_then": then if isinstance(then, list) and then != [u.collectives, u.individuals] else None}
 
 
 def _identity_columns(plan: Plan) -> tuple[str, ...]:
@@ -340,12 +347,12 @@ def sample_marks(plan: Plan) -> Marks:
     table, problems = [], []
     for i, u in enumerate(units):
         state = states[i % len(states)]
-        file = "" if state == CHUA_NOP else f"{u['stt']:02d}-{u['name']}.xlsx"
-        table.append({"stt": u["stt"], "name": u["name"], "provincial": u["provincial"],
-                      "collectives": 0 if state in (CHUA_NOP, THIEU) else u["collectives"],
-                      "collectives_quota": u["collectives"], "individuals": u["individuals"] + (state == VUOT),
-                      "individuals_quota": u["individuals"], "status": state, "file": file, "quota_then": None})
+        file = "" if state == CHUA_NOP else f"{u.stt:02d}-{u.name}.xlsx"
+        table.append({"stt": u.stt, "name": u.name, "provincial": u.provincial,
+                      "collectives": 0 if state in (CHUA_NOP, THIEU) else u.collectives,
+                      "collectives_quota": u.collectives, "individuals": u.individuals + (state == VUOT),
+                      "individuals_quota": u.individuals, "status": state, "file": file, "quota_then": None})
         if state in (LOI, VUOT):
-            problems.append((u["name"], Problem(file, "Danh sách", 12, "C (Giới tính)", "ô «Giới tính» để trống.",
+            problems.append((u.name, Problem.in_list(file, "Danh sách", 12, "C (Giới tính)", "ô «Giới tính» để trống.",
                                                 state == VUOT)))
     return Marks(table, tuple(problems))

@@ -144,6 +144,6 @@ def errors(problems: list, table: list[dict]) -> bytes:
         ws = wb.create_sheet(_sheet_title(name, taken))
         append(ws, ["Tệp", "Trang tính", "Dòng", "Cột", "Lỗi"])
         for p in groups[name]:
-            append(ws, [p.file, p.sheet, p.row, p.column, p.message])
+            append(ws, [p.file, p.sheet, p.line, p.column, p.message])
         _printable(ws, (30, 14, 8, 22, 70))
     return _save(wb)

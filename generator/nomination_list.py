@@ -10,26 +10,13 @@ import unicodedata
 
 from . import sheets
 from .config_reader import normal_name
+from .exceptions import Problem, SheetError
 from .intake_books import either
 from .model import NOMINATION_COLUMNS
 from .model import Plan
 
 MAX_FILE = 5 * 1024 * 1024
 LABEL = {"tap_the": "tập thể", "ca_nhan": "cá nhân"}
-
-
-class Problem(NamedTuple):
-    file: str
-    sheet: str
-    row: int | None
-    column: str  # "C (Giới tính)", or "" for the whole file
-    message: str
-    over_quota: bool = False
-
-    def line(self) -> str:
-        where = ", ".join(x for x in (self.sheet and f"trang «{self.sheet}»", self.row and f"dòng {self.row}",
-                                      self.column and f"cột {self.column}") if x)
-        return f"{self.file}{': ' + where if where else ''}: {self.message}"
 
 
 class Nominee(NamedTuple):
@@ -64,12 +51,12 @@ def parse(name: str, data: bytes, plan: Plan) -> Parsed:
     """One returned list: its unit, its nominees, and what is wrong with it."""
     nom = plan.nominations
     if len(data) > MAX_FILE:
-        return Parsed(name, "", None, [], [Problem(name, "", None, "", f"tệp lớn hơn {MAX_FILE // 1024 // 1024} MB; "
+        return Parsed(name, "", None, [], [Problem.in_list(name, "", None, "", f"tệp lớn hơn {MAX_FILE // 1024 // 1024} MB; "
                                                    "danh sách đề nghị chỉ cần vài chục dòng.")])
     try:
         sheet, rows = sheets.read(name, data)
-    except sheets.SheetError as err:
-        return Parsed(name, "", None, [], [Problem(name, "", None, "", str(err))])
+    except SheetError as err:
+        return Parsed(name, "", None, [], [Problem.in_list(name, "", None, "", str(err))])
     problems: list[Problem] = []
     unit = None
     for i, row in enumerate(rows[:15], 1):
@@ -94,7 +81,7 @@ def parse(name: str, data: bytes, plan: Plan) -> Parsed:
             columns = {c.name: names.index(normal_name(c.name)) for c in config_cols}
             continue
         if filled and filled[0] == "stt":
-            problems.append(Problem(name, sheet, i, "", "dòng tiêu đề cột không khớp các cột của danh sách mẫu: "
+            problems.append(Problem.in_list(name, sheet, i, "", "dòng tiêu đề cột không khớp các cột của danh sách mẫu: "
                                     f"cần «{', '.join(headers['tap_the'])}» hoặc «{', '.join(headers['ca_nhan'])}»."))
             kind = None
             continue
@@ -122,13 +109,13 @@ def check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
             where = f"{_letter(j)} ({c.name})"
             hidden = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf")), None)
             if hidden:  # a control or invisible character: pasted from elsewhere, and no workbook holds it
-                out.append(Problem(p.file, p.sheet, n.row, where, f"ô có ký tự ẩn U+{ord(hidden):04X} (thường do dán "
+                out.append(Problem.in_list(p.file, p.sheet, n.row, where, f"ô có ký tự ẩn U+{ord(hidden):04X} (thường do dán "
                                    "từ nơi khác); gõ lại ô này."))
             if c.required and not value:
-                out.append(Problem(p.file, p.sheet, n.row, where, f"chưa điền «{c.name}» ({LABEL[n.kind]})."))
+                out.append(Problem.in_list(p.file, p.sheet, n.row, where, f"chưa điền «{c.name}» ({LABEL[n.kind]})."))
             allowed = choices.get(normal_name(c.name))
             if value and allowed and normal_name(value) not in allowed:
-                out.append(Problem(p.file, p.sheet, n.row, where, f"«{value}» không có trong danh sách chọn: "
+                out.append(Problem.in_list(p.file, p.sheet, n.row, where, f"«{value}» không có trong danh sách chọn: "
                                    f"{', '.join(allowed.values())}."))
         gender = next((n.values[c.name] for c in cols if normal_name(c.name) == "giới tính"), "")
         address_col = next(((j, c) for j, c in enumerate(cols, 1) if normal_name(c.name) == "ông/bà"), None)
@@ -136,18 +123,18 @@ def check_rows(p: Parsed, unit: dict, plan: Plan) -> list[Problem]:
             address = n.values[address_col[1].name]
             expected = {"nam": "ông", "nữ": "bà"}.get(normal_name(gender))
             if expected and normal_name(address) != expected:
-                out.append(Problem(p.file, p.sheet, n.row, f"{_letter(address_col[0])} ({address_col[1].name})",
+                out.append(Problem.in_list(p.file, p.sheet, n.row, f"{_letter(address_col[0])} ({address_col[1].name})",
                                    f"«{address}» không khớp Giới tính «{gender}»."))
     counts = {k: [n for n in p.nominees if n.kind == k] for k in NOMINATION_COLUMNS}
-    if unit["provincial"]:
-        allowed = unit["collectives"]  # the provincial row: this many, collectives or individuals (the config's)
+    if unit.provincial:
+        allowed = unit.collectives  # the provincial row: this many, collectives or individuals (the config's)
         if len(p.nominees) > allowed:
-            out.append(Problem(p.file, p.sheet, p.nominees[allowed].row, "", "vượt số lượng: "
-                               f"{unit['name']} chỉ được đề nghị {either(allowed)}, danh sách có "
+            out.append(Problem.in_list(p.file, p.sheet, p.nominees[allowed].row, "", "vượt số lượng: "
+                               f"{unit.name} chỉ được đề nghị {either(allowed)}, danh sách có "
                                f"{len(counts['tap_the'])} tập thể và {len(counts['ca_nhan'])} cá nhân.", over_quota=True))
     else:
-        for kind, quota in (("tap_the", unit["collectives"]), ("ca_nhan", unit["individuals"])):
+        for kind, quota in (("tap_the", unit.collectives), ("ca_nhan", unit.individuals)):
             if len(counts[kind]) > quota:
-                out.append(Problem(p.file, p.sheet, counts[kind][quota].row, "", f"vượt số lượng: {len(counts[kind])} "
+                out.append(Problem.in_list(p.file, p.sheet, counts[kind][quota].row, "", f"vượt số lượng: {len(counts[kind])} "
                                    f"{LABEL[kind]}, được phân bổ {quota:02d}.", over_quota=True))
     return out

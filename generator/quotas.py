@@ -2,7 +2,7 @@
 both come from `allocate`, and the plan's tier sentences from the same `Tier` objects."""
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .model import Plan, QuotaRules, Tier, Unit
 
@@ -57,16 +57,27 @@ def allocate(plan: Plan) -> Allocation:
     return allocate_units(plan.units, plan.quotas, plan.provincial_row.awards)
 
 
-def units_of(plan: Plan, allocation: Allocation) -> list[dict[str, Any]]:
-    """Each unit of the annex and the provincial row, as the packs and the intake see them: the
-    provincial row may send one collective or one individual, never both."""
+class UnitQuota(NamedTuple):
+    """One unit as the award cycle sees it: a row of the annex, or the provincial row, which may
+    send `collectives` awards in all, collectives or individuals as it chooses, never both counts."""
+
+    stt: int
+    name: str
+    members: int | None  # None for the provincial row (its count is the config's, not the tiers')
+    collectives: int
+    individuals: int
+    provincial: bool
+    place: str  # the địa danh of its own papers' date line
+    full_name: str
+
+
+def units_of(plan: Plan, allocation: Allocation) -> list[UnitQuota]:
+    """Each unit of the annex and the provincial row, as the packs and the intake see them."""
     own = {u.name: u for u in plan.units}
     place = plan.document.place
-    units = [{"stt": r.stt, "name": r.name, "members": r.members, "collectives": r.collectives,
-              "individuals": r.individuals, "provincial": False,
-              "place": (own[r.name].place if r.name in own else None) or place,
-              "full_name": (own[r.name].full_name if r.name in own else None) or r.name} for r in allocation.rows]
+    units = [UnitQuota(r.stt, r.name, r.members, r.collectives, r.individuals, False,
+                       (own[r.name].place if r.name in own else None) or place,
+                       (own[r.name].full_name if r.name in own else None) or r.name) for r in allocation.rows]
     p = plan.provincial_row
-    units.append({"stt": len(units) + 1, "name": p.name, "members": None, "collectives": p.awards,
-                  "individuals": p.awards, "provincial": True, "place": place, "full_name": p.name})
+    units.append(UnitQuota(len(units) + 1, p.name, None, p.awards, p.awards, True, place, p.name))
     return units

@@ -19,7 +19,7 @@ import zipfile
 
 from lxml import etree
 
-from .exceptions import GeneratorError
+from .exceptions import SheetError
 from .formatting import thousands
 
 MAX_ROWS, MAX_COLS = 5000, 50
@@ -42,10 +42,6 @@ KINDS_TEXT = ".xlsx, .xls, .ods hoặc .csv"
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-class SheetError(GeneratorError):
-    pass
 
 
 def _bounds() -> str:

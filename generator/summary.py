@@ -68,8 +68,8 @@ def intake(result, request) -> list[str]:
     from .sheets import KINDS_TEXT
 
     lines = [table_text(result.table)]
-    lines += ["LỖI: " + problem.line() for problem in result.problems]
-    lines += ["Thông tin: " + note.line() for note in result.notes]
+    lines += ["LỖI: " + problem.render() for problem in result.problems]
+    lines += ["Thông tin: " + note.render() for note in result.notes]
     if result.not_lists:
         lines.append(f"Không đọc (không phải danh sách {KINDS_TEXT}): " + ", ".join(result.not_lists))
     return lines + written(result)

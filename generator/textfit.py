@@ -48,12 +48,13 @@ def _index() -> dict[str, list[Path]]:
 
 
 @functools.lru_cache(maxsize=None)
-def face(family: str, bold: bool, italic: bool) -> Face | None:
+def face(family: str | None, bold: bool, italic: bool) -> Face | None:
     """The metrics of the family's file with every Vietnamese letter (of several copies, e.g.
     Liberation 1.x and 2.x, the one LibreOffice would choose), else of the first found."""
     from fontTools.ttLib import TTFont
 
-    names = FILES.get(family.lower(), FILES["times new roman"])[int(bold) + 2 * int(italic)]
+    # A family the fonts here lack, or none named, is measured as Word's default.
+    names = FILES.get((family or "").lower(), FILES["times new roman"])[int(bold) + 2 * int(italic)]
     found = None
     for name in names:
         for path in _index().get(name.lower(), []):

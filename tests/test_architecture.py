@@ -132,3 +132,26 @@ def test_no_function_is_too_long_to_read():
                 if n > MAX_FUNCTION_LINES and name not in LONG_FUNCTIONS:
                     long[name] = n
     assert long == {}
+
+
+def test_one_name_means_one_thing_no_two_classes_share_a_name():
+    where: dict[str, list[str]] = {}
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                where.setdefault(node.name, []).append(module)
+    assert {name: mods for name, mods in where.items() if len(mods) > 1} == {}
+
+
+def test_one_style_resolver_only_styles_py_follows_basedon_and_the_defaults():
+    # Two resolvers once disagreed (11 pt against 10 pt for text no style sizes; w:val="none").
+    readers = sorted(m for m, path in MODULES.items() if any(tag in path.read_text(encoding="utf-8")
+                                                            for tag in ("basedOn", "docDefaults")))
+    assert readers == ["generator.styles"]
+
+
+def test_errors_and_the_one_problem_record_live_in_exceptions_py():
+    # A rule's private signal (rulebook.NotEvaluated, stamp._NotStampable) never leaves its module.
+    defined = {f"{m}.{node.name}" for m, path in MODULES.items() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ClassDef) and (node.name == "Problem" or node.name.endswith("Error"))}
+    assert defined and {d for d in defined if not d.startswith("generator.exceptions.")} == set()

@@ -14,7 +14,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from generator import awards, context, quotas
+from generator import awards, quotas
 from generator.checker.report import check_file
 from generator.checker.rules import LOI
 from generator.cli import main as cli_main
@@ -81,7 +81,7 @@ def test_the_list_numbers_each_part_on_and_groups_it_by_unit_in_the_annex_order(
         assert xml.count("<w:cantSplit/>") == len(table.rows)  # no row split across pages
     headings = [r.cells[0].text for r in listed.tables[1].rows if not r.cells[0].text.strip().isdigit()][1:]
     plan = load_plan(SHIPPED_CONFIG)
-    annex = [u["name"] for u in context.units_of(plan, quotas.allocate(plan))]
+    annex = [u.name for u in quotas.units_of(plan, quotas.allocate(plan))]
     assert headings == annex  # every unit proposed individuals, in the annex's order
 
 

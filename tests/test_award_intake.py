@@ -239,7 +239,7 @@ def test_exactly_at_quota_passes_and_one_over_is_refused_with_its_row(packs, tmp
     wb.save(path)
     result = run_intake(path.parent, tmp_path / "out")
     (problem,) = result.problems
-    assert problem.row == last + 1 and problem.over_quota
+    assert problem.line == last + 1 and problem.over_quota
     assert problem.message == "vượt số lượng: 2 cá nhân, được phân bổ 01."
     assert result.table[3]["status"] == "vượt" and unit not in {r["name"] for r in result.table if r["status"] == "đủ"}
 
@@ -260,7 +260,7 @@ def test_a_required_cell_left_empty_is_named_by_row_and_column(packs, tmp_path):
     path = _one(packs, tmp_path, 4, [collective(unit)], [incomplete])
     row = sections(load_workbook(path).worksheets[0])["ca_nhan"][1][0]
     (problem,) = run_intake(path.parent, tmp_path / "out").problems
-    assert problem.line() == (f"{path.name}: trang «Danh sách», dòng {row}, cột E (Chức vụ): "
+    assert problem.render() == (f"{path.name}: trang «Danh sách», dòng {row}, cột E (Chức vụ): "
                               "chưa điền «Chức vụ» (cá nhân).")
 
 
@@ -270,7 +270,7 @@ def test_rows_are_named_by_their_number_in_the_sheet_not_their_count(packs, tmp_
     path = _one(packs, tmp_path, 1, [collective(unit)], [person("Nguyễn Văn An", unit), [None] * 7, bad])
     row = sections(load_workbook(path).worksheets[0])["ca_nhan"][1][2]
     (problem,) = run_intake(path.parent, tmp_path / "out").problems
-    assert problem.row == row and problem.column == "C (Giới tính)" and "«Khác» không có trong danh sách chọn" in problem.message
+    assert problem.line == row and problem.column == "C (Giới tính)" and "«Khác» không có trong danh sách chọn" in problem.message
 
 
 def test_the_same_person_proposed_by_two_units_is_flagged_in_both(packs, tmp_path):
@@ -341,7 +341,7 @@ def test_an_unknown_unit_and_two_files_for_one_unit(packs, tmp_path):
     wb.worksheets[0]["A7"] = "Đơn vị: LĐLĐ huyện Không Có"
     wb.save(tmp_path / "nop" / "c.xlsx")
     result = run_intake(first.parent, tmp_path / "out")
-    lines = sorted(p.line() for p in result.problems)
+    lines = sorted(p.render() for p in result.problems)
     assert lines[0] == ("a.xlsx: trang «Danh sách»: LĐLĐ huyện Đình Lập có hai tệp danh sách (cùng với b.xlsx); "
                         "giữ lại một tệp rồi chạy lại.")
     assert lines[2] == ("c.xlsx: trang «Danh sách»: đơn vị «LĐLĐ huyện Không Có» không có trong Phụ lục của kế hoạch; "

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator import awards as A
-from generator.certificate import LayoutError
 from generator.config import load_plan, parse_plan
-from generator.exceptions import ConfigError
+from generator.exceptions import ConfigError, LayoutError
 from generator.main import render_documents
 from generator.pdf import to_pdf_bytes
 

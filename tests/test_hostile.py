@@ -189,7 +189,7 @@ from pathlib import Path
 from generator import intake
 from generator.config import load_plan
 result = intake.run(load_plan(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
-print("\\n".join(p.line() for p in result.problems))
+print("\\n".join(p.render() for p in result.problems))
 """
 
 

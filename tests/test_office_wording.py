@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from generator import intake, sheets
 from generator.cli import main as cli_main
 from generator.config import load_plan
+from generator.exceptions import SheetError
 
 from .conftest import ROOT, SHIPPED_CONFIG
 
@@ -56,13 +57,13 @@ def test_a_broken_list_is_named_and_explained_in_vietnamese(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")  # a zip, but no workbook inside
-    with pytest.raises(sheets.SheetError) as err:
+    with pytest.raises(SheetError) as err:
         sheets.read("04-Đình Lập.xlsx", buf.getvalue())
     said = str(err.value)
     assert "There is no item" not in said and "archive" not in said
     assert said == ("không đọc được tệp .xlsx: tệp thiếu phần xl/workbook.xml của một bảng tính Excel (tệp hỏng hoặc "
                     "không phải .xlsx); mở bằng Excel rồi lưu lại.")
-    with pytest.raises(sheets.SheetError, match="không phải tệp Excel .xlsx"):
+    with pytest.raises(SheetError, match="không phải tệp Excel .xlsx"):
         sheets.read("a.xlsx", b"not a zip at all")
 
 

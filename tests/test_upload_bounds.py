@@ -15,18 +15,20 @@ import zipfile
 import pytest
 
 from generator.sheets import MAX_CELLS
-from generator.web.importing import ImportError_, read
+from generator.exceptions import SheetError
+from generator.web.importing import read
 
 from .conftest import ROOT
 
 _MEASURE = """
 import json, resource, sys
 sys.path.insert(0, {root!r})
-from generator.web.importing import read, ImportError_
+from generator.exceptions import SheetError
+from generator.web.importing import read
 data = open({path!r}, "rb").read()
 try:
     rows, message = len(read("so_lieu.xlsx", data)), None
-except ImportError_ as err:
+except SheetError as err:
     rows, message = None, str(err)
 try:  # this process's own peak: a forked child's getrusage keeps the parent's (pytest's) peak
     peak_kb = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
@@ -104,7 +106,7 @@ def test_twenty_million_cells_are_refused_without_reading_them_all(tmp_path):
 def test_a_value_outside_5000_rows_by_50_columns_is_refused_by_name(tmp_path, ref, where):
     row = int("".join(c for c in ref if c.isdigit()))
     path = crafted(tmp_path / "d.xlsx", "A1:B2", LIST + [f'<row r="{row}">'.encode() + _cell(ref, "x") + b"</row>"])
-    with pytest.raises(ImportError_, match=f"{where} nằm ngoài vùng đọc được; chỉ đọc tối đa 5.000 dòng × 50 cột"):
+    with pytest.raises(SheetError, match=f"{where} nằm ngoài vùng đọc được; chỉ đọc tối đa 5.000 dòng × 50 cột"):
         read("d.xlsx", path.read_bytes())
 
 
@@ -115,7 +117,7 @@ def test_empty_formatted_cells_far_away_do_not_count_as_values(tmp_path):
 
 
 def test_a_file_that_is_not_a_workbook_is_a_message(tmp_path):
-    with pytest.raises(ImportError_, match="không đọc được tệp .xlsx"):
+    with pytest.raises(SheetError, match="không đọc được tệp .xlsx"):
         read("x.xlsx", b"PK\x03\x04 not really a zip")
 
 
@@ -168,12 +170,12 @@ def test_a_windows_1258_csv_with_semicolons_is_read_and_names_come_out_composed(
 
 
 def test_a_one_column_csv_is_refused_clearly():
-    with pytest.raises(ImportError_, match="bảng tính chỉ có một cột; cần hai cột: tên đơn vị và số đoàn viên"):
+    with pytest.raises(SheetError, match="bảng tính chỉ có một cột; cần hai cột: tên đơn vị và số đoàn viên"):
         read("so_lieu.csv", "Đơn vị\nLĐLĐ huyện Đình Lập\n".encode("utf-8"))
 
 
 def test_a_binary_file_named_csv_is_refused_clearly():
-    with pytest.raises(ImportError_, match="NUL|bảng mã"):
+    with pytest.raises(SheetError, match="NUL|bảng mã"):
         read("so_lieu.csv", bytes(range(256)) * 4)
 
 

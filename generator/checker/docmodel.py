@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..styles import StyleSheet
+
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -25,13 +27,6 @@ TWIP_MM = 25.4 / 1440
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def _on(el) -> bool | None:
-    """A toggle property (<w:b/>, <w:b w:val="0"/>): True, False, or None when absent."""
-    if el is None:
-        return None
-    return el.get(w("val"), "true") not in ("0", "false", "off", "none")
 
 
 _NOWHERE = ("part", None, None)  # a header or footer paragraph
@@ -47,54 +42,6 @@ def is_typed_rule(text: str) -> bool:
     """A line drawn by typing underscores or dashes (offices type the rule under the motto
     this way): a rule, not a word."""
     return bool(re.fullmatch(r"[_\-–—]{3,}", "".join(text.split())))
-
-
-class DocxReadError(Exception):
-    pass
-
-
-@dataclass
-class Style:
-    sid: str
-    name: str
-    kind: str
-    based_on: str | None
-    rpr: etree._Element | None
-    ppr: etree._Element | None
-
-
-class Styles:
-    def __init__(self, root: etree._Element | None, theme_fonts: dict[str, str]):
-        self.by_id: dict[str, Style] = {}
-        self.default_para: str | None = None
-        self.default_table: str | None = None
-        self.doc_rpr = self.doc_ppr = None
-        self.theme_fonts = theme_fonts
-        if root is None:
-            return
-        defaults = root.find(w("docDefaults"))
-        if defaults is not None:
-            self.doc_rpr = defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
-            self.doc_ppr = defaults.find(f"{w('pPrDefault')}/{w('pPr')}")
-        for el in root.iterfind(w("style")):
-            sid = el.get(w("styleId"))
-            name_el, based = el.find(w("name")), el.find(w("basedOn"))
-            style = Style(sid, name_el.get(w("val")) if name_el is not None else sid, el.get(w("type"), "paragraph"),
-                          based.get(w("val")) if based is not None else None, el.find(w("rPr")), el.find(w("pPr")))
-            self.by_id[sid] = style
-            if el.get(w("default")) in ("1", "true"):
-                if style.kind == "paragraph":
-                    self.default_para = sid
-                elif style.kind == "table":
-                    self.default_table = sid
-
-    def chain(self, sid: str | None) -> list[Style]:
-        out, seen = [], set()
-        while sid and sid in self.by_id and sid not in seen:
-            seen.add(sid)
-            out.append(self.by_id[sid])
-            sid = self.by_id[sid].based_on
-        return out
 
 
 @dataclass
@@ -207,9 +154,9 @@ class Document:
     sections: list[Section]
     even_and_odd_headers: bool
     part_xml: dict[str, etree._Element]
-    styles: Styles
+    styles: StyleSheet
     part_paragraphs: dict[str, list[Para]]  # headers and footers, resolved like the body
-    package_problems: list = field(default_factory=list)  # package.Problem, read from the zip
+    package_faults: list = field(default_factory=list)  # package.Fault, read from the zip
     default_tab_mm: float = 12.7  # settings' defaultTabStop: where a leading <w:tab/> prints the text
 
     def printed_start_mm(self, p: Para) -> float:

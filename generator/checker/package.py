@@ -29,7 +29,7 @@ _RANGE_MARKS = {f"{{{W}}}{t}" for t in (
 _STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 
 
-class Problem(NamedTuple):
+class Fault(NamedTuple):
     rule: str
     part: str
     message: str
@@ -70,28 +70,28 @@ def _as_word_reads(root: etree._Element) -> etree._Element:
     return root
 
 
-def _package_level(z: zipfile.ZipFile, names: list[str]) -> list[Problem]:
+def _package_level(z: zipfile.ZipFile, names: list[str]) -> list[Fault]:
     out = []
     for name, n in Counter(n.lower() for n in names).items():
         if n > 1:
-            out.append(Problem("goi_trung_ten", name, f"mục «{name}» có {n} lần trong tệp zip; Word không mở được gói như vậy."))
+            out.append(Fault("goi_trung_ten", name, f"mục «{name}» có {n} lần trong tệp zip; Word không mở được gói như vậy."))
     try:
         ct = etree.fromstring(z.read("[Content_Types].xml"))
     except (KeyError, etree.XMLSyntaxError):
-        return out + [Problem("goi_kieu_noi_dung", "[Content_Types].xml", "thiếu hoặc hỏng [Content_Types].xml.")]
+        return out + [Fault("goi_kieu_noi_dung", "[Content_Types].xml", "thiếu hoặc hỏng [Content_Types].xml.")]
     defaults = {e.get("Extension", "").lower() for e in ct.iterfind(f"{{{CT}}}Default")}
     overrides = {e.get("PartName", "").lstrip("/").lower() for e in ct.iterfind(f"{{{CT}}}Override")}
     parts = [n for n in dict.fromkeys(names) if not n.endswith("/") and n != "[Content_Types].xml"]
     for name in parts:
         ext = name.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(name) else ""
         if name.lower() not in overrides and ext not in defaults:
-            out.append(Problem("goi_kieu_noi_dung", name, f"phần «{name}» không có kiểu nội dung trong [Content_Types].xml."))
+            out.append(Fault("goi_kieu_noi_dung", name, f"phần «{name}» không có kiểu nội dung trong [Content_Types].xml."))
     existing = {n.lower() for n in parts}
     for rels in (n for n in parts if n.endswith(".rels")):
         try:
             root = etree.fromstring(z.read(rels))
         except etree.XMLSyntaxError as err:
-            out.append(Problem("goi_quan_he", rels, f"không đọc được: {err}."))
+            out.append(Fault("goi_quan_he", rels, f"không đọc được: {err}."))
             continue
         source = _source_of(rels)
         for rel in root.iterfind(f"{{{PKG_REL}}}Relationship"):
@@ -99,18 +99,18 @@ def _package_level(z: zipfile.ZipFile, names: list[str]) -> list[Problem]:
                 continue
             target = _target(source, rel.get("Target", ""))
             if target.lower() not in existing:
-                out.append(Problem("goi_quan_he", rels,
+                out.append(Fault("goi_quan_he", rels,
                                    f"quan hệ {rel.get('Id')} trỏ tới «{target}», phần này không có trong gói."))
     return out
 
 
-def _story_level(name: str, root: etree._Element) -> list[Problem]:
+def _story_level(name: str, root: etree._Element) -> list[Fault]:
     out = []
     root = _as_word_reads(root)
     for ti, tbl in enumerate(root.iter(f"{{{W}}}tbl"), 1):
         grid = tbl.find(f"{{{W}}}tblGrid")
         if grid is None:
-            out.append(Problem("goi_bang", name, f"bảng {ti} không có lưới cột (w:tblGrid)."))
+            out.append(Fault("goi_bang", name, f"bảng {ti} không có lưới cột (w:tblGrid)."))
             continue
         cols = len(grid.findall(f"{{{W}}}gridCol"))
         for ri, tr in enumerate(tbl.iterfind(f"{{{W}}}tr"), 1):
@@ -123,27 +123,27 @@ def _story_level(name: str, root: etree._Element) -> list[Problem]:
                 el = tr.find(f"{{{W}}}trPr/{{{W}}}{edge}")
                 span += int(el.get(f"{{{W}}}val", "0")) if el is not None else 0
             if span > cols:
-                out.append(Problem("goi_bang", name, f"bảng {ti}, hàng {ri} rộng {span} ô nhưng lưới chỉ có {cols} cột."))
+                out.append(Fault("goi_bang", name, f"bảng {ti}, hàng {ri} rộng {span} ô nhưng lưới chỉ có {cols} cột."))
     for ci, tc in enumerate(root.iter(f"{{{W}}}tc"), 1):
         blocks = [c for c in tc if isinstance(c.tag, str) and c.tag != f"{{{W}}}tcPr" and c.tag not in _RANGE_MARKS]
         if not blocks or blocks[-1].tag != f"{{{W}}}p":
             text = "".join(tc.itertext()).strip()[:40]
-            out.append(Problem("goi_o_bang", name, f"ô bảng «{text}» không kết thúc bằng một đoạn văn (w:p)."))
+            out.append(Fault("goi_o_bang", name, f"ô bảng «{text}» không kết thúc bằng một đoạn văn (w:p)."))
     body = root.find(f"{{{W}}}body")
     if body is not None:
         children = [c for c in body if isinstance(c.tag, str)]
         sect = body.find(f"{{{W}}}sectPr")
         if sect is not None and children[-1] is not sect:
-            out.append(Problem("goi_sectpr", name, "w:sectPr của thân văn bản không đứng cuối cùng."))
+            out.append(Fault("goi_sectpr", name, "w:sectPr của thân văn bản không đứng cuối cùng."))
     for what, ids in (("số hiệu hình wp:docPr", root.xpath("//wp:docPr/@id", namespaces=NS)),
                       ("số hiệu dấu trang (bookmark)", root.xpath("//w:bookmarkStart/@w:id", namespaces=NS))):
         dup = sorted(i for i, n in Counter(ids).items() if n > 1)
         if dup:
-            out.append(Problem("goi_trung_id", name, f"trùng {what}: {', '.join(dup[:5])}."))
+            out.append(Fault("goi_trung_id", name, f"trùng {what}: {', '.join(dup[:5])}."))
     return out
 
 
-def inspect(z: zipfile.ZipFile) -> list[Problem]:
+def inspect(z: zipfile.ZipFile) -> list[Fault]:
     names = z.namelist()
     out = _package_level(z, names)
     for name in dict.fromkeys(names):
@@ -151,7 +151,7 @@ def inspect(z: zipfile.ZipFile) -> list[Problem]:
             try:
                 root = etree.fromstring(z.read(name))
             except etree.XMLSyntaxError as err:
-                out.append(Problem("goi_xml", name, f"phần «{name}» không phải XML hợp lệ: {err}."))
+                out.append(Fault("goi_xml", name, f"phần «{name}» không phải XML hợp lệ: {err}."))
                 continue
             out += _story_level(name, root)
     return out

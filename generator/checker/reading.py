@@ -15,9 +15,9 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import package
-from .docmodel import (
-    NS, R, TWIP_MM, _NOWHERE, Document, DocxReadError, Para, Run, Section, Styles, _on, w,
-)
+from ..exceptions import DocxReadError
+from ..styles import StyleSheet, first, on, space_after, space_before
+from .docmodel import NS, R, TWIP_MM, _NOWHERE, Document, Para, Run, Section, w
 
 
 def _theme_fonts(z: zipfile.ZipFile) -> dict[str, str]:
@@ -31,60 +31,6 @@ def _theme_fonts(z: zipfile.ZipFile) -> dict[str, str]:
         if latin is not None:
             out[kind] = latin.get("typeface")
     return out
-
-
-class _Resolver:
-    def __init__(self, styles: Styles):
-        self.s = styles
-
-    def _rfont(self, rpr) -> str | None:
-        if rpr is None:
-            return None
-        rf = rpr.find(w("rFonts"))
-        if rf is None:
-            return None
-        if rf.get(w("ascii")):
-            return rf.get(w("ascii"))
-        if rf.get(w("hAnsi")):
-            return rf.get(w("hAnsi"))
-        theme = rf.get(w("asciiTheme")) or rf.get(w("hAnsiTheme"))
-        if theme:
-            return self.s.theme_fonts.get("major" if theme.startswith("major") else "minor", theme)
-        return None
-
-    def run_props(self, rpr_chain: list) -> tuple[str | None, float | None, bool, bool, bool]:
-        """First definition wins along the chain: run, character style, paragraph style, table, defaults."""
-        font = size = bold = italic = caps = None
-        for rpr in rpr_chain:
-            if rpr is None:
-                continue
-            if font is None:
-                font = self._rfont(rpr)
-            if size is None and rpr.find(w("sz")) is not None:
-                size = int(rpr.find(w("sz")).get(w("val"))) / 2
-            if bold is None:
-                bold = _on(rpr.find(w("b")))
-            if italic is None:
-                italic = _on(rpr.find(w("i")))
-            if caps is None:
-                caps = _on(rpr.find(w("caps")))
-        return font, size if size is not None else 10.0, bool(bold), bool(italic), bool(caps)
-
-    def style_rprs(self, sid: str | None) -> list:
-        return [st.rpr for st in self.s.chain(sid)]
-
-    def style_pprs(self, sid: str | None) -> list:
-        return [st.ppr for st in self.s.chain(sid)]
-
-
-def _ppr_value(pprs: list, getter):
-    for ppr in pprs:
-        if ppr is None:
-            continue
-        value = getter(ppr)
-        if value is not None:
-            return value
-    return None
 
 
 # The page's own colour: text in it (filler in the space for a signature) prints as nothing.
@@ -118,20 +64,6 @@ def _ind(attr):
         v = el.get(w(attr)) or el.get(w("start" if attr == "left" else attr))
         return int(v) * TWIP_MM if v is not None else None
     return get
-
-
-def _spacing_after(ppr):
-    el = ppr.find(w("spacing"))
-    if el is None or el.get(w("after")) is None:
-        return None
-    return int(el.get(w("after"))) / 20
-
-
-def _spacing_before(ppr):
-    el = ppr.find(w("spacing"))
-    if el is None or el.get(w("before")) is None:
-        return None
-    return int(el.get(w("before"))) / 20
 
 
 def _line(ppr):
@@ -197,23 +129,23 @@ def open_package(path: Path) -> zipfile.ZipFile:
 
 
 class _Raw(NamedTuple):
-    problems: list
+    faults: list
     root: etree._Element
-    styles: Styles
+    styles: StyleSheet
     settings: etree._Element | None
     rels: dict[str, str]
     parts: dict[str, etree._Element | None]
 
 
 def _read(path: Path, z: zipfile.ZipFile) -> _Raw:
-    problems = package.inspect(z)
+    faults = package.inspect(z)
     names = set(z.namelist())
     doc_name = "word/document.xml"
     if doc_name not in names:
         raise DocxReadError(f"{path} không có word/document.xml: không phải văn bản Word.")
     parse = lambda n: etree.fromstring(z.read(n)) if n in names else None  # noqa: E731
     root = parse(doc_name)
-    styles = Styles(parse("word/styles.xml"), _theme_fonts(z))
+    styles = StyleSheet(parse("word/styles.xml"), _theme_fonts(z))
     settings = parse("word/settings.xml")
     rels_root = parse("word/_rels/document.xml.rels")
     rels = {}
@@ -222,19 +154,19 @@ def _read(path: Path, z: zipfile.ZipFile) -> _Raw:
             if rel.get("Target") and rel.get("TargetMode") != "External":  # no target: Word skips it too
                 rels[rel.get("Id")] = "word/" + rel.get("Target").lstrip("/").removeprefix("word/")
     parts = {n: parse(n) for n in rels.values() if n in names and n.endswith(".xml")}
-    return _Raw(problems, root, styles, settings, rels, parts)
+    return _Raw(faults, root, styles, settings, rels, parts)
 
 
 class _Paragraphs:
     """The body's paragraphs in reading order (into table cells), each with its properties
     resolved, and the grid of every table's cells."""
 
-    def __init__(self, styles: Styles):
-        self.styles, self.resolver = styles, _Resolver(styles)
+    def __init__(self, styles: StyleSheet):
+        self.styles = styles
         self.paragraphs: list[Para] = []
         self.tables: list = []
 
-    def _runs(self, p_el, chain_tail: list) -> list[Run]:
+    def _runs(self, p_el, para_styles: tuple) -> list[Run]:
         runs = []
         # Runs of this paragraph only: not those of text boxes anchored in it.
         for r_el in p_el.xpath("./w:r | ./w:hyperlink/w:r | ./w:fldSimple/w:r | ./w:smartTag/w:r"
@@ -243,15 +175,12 @@ class _Paragraphs:
                 (t.text or "") if t.tag == w("t") else ("\t" if t.tag == w("tab") else "\n")
                 for t in r_el if t.tag in (w("t"), w("tab"), w("br"))
             )
-            rpr = r_el.find(w("rPr"))
-            rs = rpr.find(w("rStyle")) if rpr is not None else None
-            char_rprs = self.resolver.style_rprs(rs.get(w("val"))) if rs is not None else []
-            chain = [rpr] + char_rprs + chain_tail
-            font, size, bold, italic, caps = self.resolver.run_props(chain)
-            script = _ppr_value(chain, lambda r: (r.find(w("vertAlign")).get(w("val")) in ("superscript", "subscript"))
+            chain = self.styles.run_chain(r_el.find(w("rPr")), *para_styles)
+            font, size, bold, italic, caps = self.styles.look(chain)
+            script = first(chain, lambda r: (r.find(w("vertAlign")).get(w("val")) in ("superscript", "subscript"))
                                 if r.find(w("vertAlign")) is not None else None)
-            color = _ppr_value(chain, _color)
-            if _ppr_value(chain, lambda r: _on(r.find(w("vanish")))) or size == 0 or color in _PAPER:
+            color = first(chain, _color)
+            if first(chain, lambda r: on(r.find(w("vanish")))) or size == 0 or color in _PAPER:
                 continue  # text Word never shows (hidden, no size, white on the page) is no element
             # Composed (NFC) text, so «KẾ HOẠCH» typed with combining marks still reads as itself.
             runs.append(Run(unicodedata.normalize("NFC", text), font, size, bold, italic, caps, bool(script),
@@ -259,24 +188,21 @@ class _Paragraphs:
         return runs
 
     def make(self, p_el, table_style: str | None, where: tuple) -> Para:
-        styles, resolver = self.styles, self.resolver
+        styles = self.styles
         ppr = p_el.find(w("pPr"))
-        ps = ppr.find(w("pStyle")) if ppr is not None else None
-        sid = ps.get(w("val")) if ps is not None else styles.default_para
-        style_pprs = resolver.style_pprs(sid)
-        table_pprs = resolver.style_pprs(table_style) if table_style else []
-        pprs = [ppr] + style_pprs + table_pprs + [styles.doc_ppr]
-        table_rprs = resolver.style_rprs(table_style) if table_style else []
-        runs = self._runs(p_el, resolver.style_rprs(sid) + table_rprs + [styles.doc_rpr])
+        sid = styles.paragraph_style(ppr)
+        style_pprs = styles.style_pprs(sid)
+        pprs = styles.paragraph_chain(ppr, sid, table_style)
+        runs = self._runs(p_el, (sid, table_style))
         style = styles.by_id.get(sid)
         return Para(
             index=len(self.paragraphs) if where != _NOWHERE else -1, text="".join(r.text for r in runs),
             style_name=style.name if style else (sid or "Normal"), runs=runs,
-            alignment=_ppr_value(pprs, _jc), first_line_mm=_ppr_value(pprs, _ind("firstLine")) or 0.0,
-            left_mm=_ppr_value(pprs, _ind("left")) or 0.0, space_after_pt=_ppr_value(pprs, _spacing_after),
-            space_before_pt=_ppr_value(pprs, _spacing_before),
-            line_spacing=_ppr_value(pprs, _line), has_border_below=bool(_ppr_value([ppr] + style_pprs, _border("bottom"))),
-            has_border_above=bool(_ppr_value([ppr] + style_pprs, _border("top"))),
+            alignment=first(pprs, _jc), first_line_mm=first(pprs, _ind("firstLine")) or 0.0,
+            left_mm=first(pprs, _ind("left")) or 0.0, space_after_pt=first(pprs, space_after),
+            space_before_pt=first(pprs, space_before),
+            line_spacing=first(pprs, _line), has_border_below=bool(first([ppr] + style_pprs, _border("bottom"))),
+            has_border_above=bool(first([ppr] + style_pprs, _border("top"))),
             table=where[0], row=where[1], cell=where[2], element=p_el,
         )
 
@@ -325,7 +251,7 @@ def _sections(body, rels: dict[str, str], index_of: dict[int, int]) -> list[Sect
             width is not None and height is not None and width > height)
         num = sect.find(w("pgNumType"))
         start = num.get(w("start")) if num is not None else None
-        sections.append(Section(i, width, height, landscape, margins, _on(sect.find(w("titlePg"))) is True,
+        sections.append(Section(i, width, height, landscape, margins, on(sect.find(w("titlePg"))) is True,
                                 dict(inherited["headers"]), dict(inherited["footers"]), starts_at,
                                 int(start) if start and start.lstrip("-").isdigit() else None))
         owner = sect.getparent().getparent() if sect.getparent().tag == w("pPr") else None
@@ -352,8 +278,8 @@ def load(path: Path) -> Document:
                        if root_ is not None and re.search(r"(header|footer)\d*\.xml$", name)}
     sections = _sections(body, raw.rels, {id(p.element): p.index for p in read.paragraphs})
     settings = raw.settings
-    even_odd = settings is not None and _on(settings.find(w("evenAndOddHeaders"))) is True
+    even_odd = settings is not None and on(settings.find(w("evenAndOddHeaders"))) is True
     tab = settings.find(w("defaultTabStop")) if settings is not None else None
     tab_mm = int(tab.get(w("val"))) * TWIP_MM if tab is not None and (tab.get(w("val")) or "").isdigit() else 12.7
     return Document(path, read.paragraphs, read.tables, sections, even_odd, raw.parts, raw.styles, part_paragraphs,
-                    raw.problems, tab_mm or 12.7)
+                    raw.faults, tab_mm or 12.7)

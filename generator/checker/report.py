@@ -7,8 +7,8 @@ from pathlib import Path
 
 from . import rendered as rendered_mod
 from .. import progress
+from ..exceptions import DocxReadError
 from ..findings import Finding
-from .docmodel import DocxReadError
 from .reading import load
 from .rules import DAT, KHONG_DANH_GIA, KHONG_DAT, LOI, LUU_Y, NOT_ASKED, THONG_TIN, RuleResult, evaluate
 

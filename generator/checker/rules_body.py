@@ -224,7 +224,7 @@ def _letter(ctx):
 
 def _package_rule(rid: str):
     def check(ctx):
-        return [Finding(rid, LOI, p.part, p.message) for p in ctx.doc.package_problems if p.rule == rid]
+        return [Finding(rid, LOI, p.part, p.message) for p in ctx.doc.package_faults if p.rule == rid]
     return check
 
 

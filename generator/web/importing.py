@@ -6,9 +6,9 @@ import unicodedata
 
 from ..config_reader import MAX_MEMBERS, normal_name, whole_number
 from ..formatting import thousands
-from ..sheets import SheetError, rows as sheet_rows
+from ..exceptions import SheetError
+from ..sheets import rows as sheet_rows
 
-ImportError_ = SheetError  # the page's name for it
 
 
 def _count(value) -> int | str:

@@ -70,20 +70,20 @@ def fill(data: bytes, cols, people) -> bytes:
 
 
 def main() -> None:
-    from generator import context, main as build, quotas
+    from generator import main as build, quotas
     from generator.config import load_plan
 
     target = ROOT / "tests" / "data" / "danh_sach_don_vi"
     target.mkdir(exist_ok=True)
     plan = load_plan(ROOT / "config" / "plan.yaml")
-    units = context.units_of(plan, quotas.allocate(plan))
+    units = quotas.units_of(plan, quotas.allocate(plan))
     with tempfile.TemporaryDirectory() as tmp:
         build.build_group(ROOT / "config" / "plan.yaml", Path(tmp), "packs")
         for u, folder in zip(units, sorted(Path(tmp, "ho_so").iterdir())):
-            if u["provincial"]:
-                cols, people = nominees(u["stt"], u["name"], 0, 1)
+            if u.provincial:
+                cols, people = nominees(u.stt, u.name, 0, 1)
             else:
-                cols, people = nominees(u["stt"], u["name"], u["collectives"], u["individuals"])
+                cols, people = nominees(u.stt, u.name, u.collectives, u.individuals)
             (target / f"{folder.name}.xlsx").write_bytes(fill((folder / "danh_sach.xlsx").read_bytes(), cols, people))
     print(f"Đã ghi {len(units)} danh sách vào {target}")
 
