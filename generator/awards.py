@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from . import intake, quotas
 from .exceptions import AwardsError
-from .model import Plan
+from .model import Accepted, Plan, UnitStatus
 
 
 class Awardee(NamedTuple):
@@ -50,13 +50,13 @@ def _require(plan: Plan) -> None:
         raise AwardsError(f"tệp cấu hình thiếu mục {missing}; xem mục đó trong config/plan.yaml của dự án.")
 
 
-def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplete: bool = False) -> Awards:
+def from_accepted(plan: Plan, accepted: dict[str, Accepted], table: list[UnitStatus], allow_incomplete: bool = False) -> Awards:
     """The awardees of the units intake accepted, in the annex's order (pure)."""
     _require(plan)
-    problems = [(r["name"], r["status"]) for r in table if r["status"] != intake.DU]
+    problems = [(r.name, r.status) for r in table if r.status != intake.DU]
     if problems and not allow_incomplete:
-        lines = "\n".join(f"  - {_why(r)}" for r in table if r["status"] != intake.DU)
-        over = [r for r in table if r["status"] == intake.VUOT]
+        lines = "\n".join(f"  - {_why(r)}" for r in table if r.status != intake.DU)
+        over = [r for r in table if r.status == intake.VUOT]
         raise AwardsError(f"tiếp nhận hồ sơ chưa xong, còn {len(problems)} đơn vị chưa «đủ»:\n{lines}\n"
                           "Khi các đơn vị gửi đủ danh sách: {intake}.\n"
                           "Hoặc lập Quyết định với các đơn vị đã đủ (các đơn vị trên sẽ không có trong danh sách): "
@@ -71,29 +71,29 @@ def from_accepted(plan: Plan, accepted: dict, table: list[dict], allow_incomplet
     left_out = tuple((n, st) for n, st in problems if n in skipped)
     partial = tuple((n, st) for n, st in problems if n not in skipped)
     for row in table:
-        entry = accepted.get(row["name"])
-        if not entry or row["name"] in skipped:
+        entry = accepted.get(row.name)
+        if not entry or row.name in skipped:
             continue
         for kind, label in (("tap_the", "tập thể"), ("ca_nhan", "cá nhân")):
-            for i, values in enumerate(entry.get(kind, []), 1):
+            for i, values in enumerate(entry.rows(kind), 1):
                 get = {role: " ".join(str(values.get(col) or "").split()) for role, col in roles[kind].items()}
                 if not get.get("name"):
-                    raise AwardsError(f"{row['name']}: {label} thứ {i} trong danh sách đã tiếp nhận chưa có tên "
+                    raise AwardsError(f"{row.name}: {label} thứ {i} trong danh sách đã tiếp nhận chưa có tên "
                                       f"(cột «{roles[kind]['name']}»); sửa danh sách của đơn vị rồi {{intake}}.")
-                out[kind].append(Awardee(kind, row["stt"], row["name"], get["name"], get.get("gender", ""),
+                out[kind].append(Awardee(kind, row.stt, row.name, get["name"], get.get("gender", ""),
                                          get.get("position", ""), get.get("unit", ""), dict(values)))
     if not out["tap_the"] and not out["ca_nhan"]:
         raise AwardsError("chưa có tập thể, cá nhân nào được tiếp nhận; trước khi lập Quyết định: {intake_first}.")
     return Awards(tuple(out["tap_the"]), tuple(out["ca_nhan"]), left_out, partial)
 
 
-def _why(row: dict) -> str:
+def _why(row: UnitStatus) -> str:
     """One unit not «đủ», as the refusal lists it; a quota that moved since intake is named."""
-    said = f"{row['name']}: {row['status']}"
-    if row["status"] == intake.VUOT and not row["provincial"]:
-        said += (f" (đã nhận {row['collectives']:02d} tập thể, {row['individuals']:02d} cá nhân; được phân bổ "
-                 f"{row['collectives_quota']:02d} tập thể, {row['individuals_quota']:02d} cá nhân")
-        then = row.get("quota_then")
+    said = f"{row.name}: {row.status}"
+    if row.status == intake.VUOT and not row.provincial:
+        said += (f" (đã nhận {row.collectives:02d} tập thể, {row.individuals:02d} cá nhân; được phân bổ "
+                 f"{row.collectives_quota:02d} tập thể, {row.individuals_quota:02d} cá nhân")
+        then = row.quota_then
         if then:
             said += f"; lúc tiếp nhận là {then[0]:02d} tập thể, {then[1]:02d} cá nhân: số đoàn viên đã đổi sau đó"
         said += ")"

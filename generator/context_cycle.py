@@ -43,14 +43,14 @@ def chased_units(plan: Plan, allocation: Allocation, marks) -> list[dict[str, An
                                                   "message": p.message})
     out = []
     for r in marks.table:
-        if r["status"] == intake.DU or r["provincial"]:
+        if r.status == intake.DU or r.provincial:
             continue
-        out.append({"stt": r["stt"], "name": r["name"], "full_name": full.get(r["name"], r["name"]),
-                    "status": r["status"], "sent": r["status"] != intake.CHUA_NOP,
-                    "short": r["status"] == intake.THIEU, "over": r["status"] == intake.VUOT,
-                    "collectives": r["collectives"], "collectives_quota": r["collectives_quota"],
-                    "individuals": r["individuals"], "individuals_quota": r["individuals_quota"],
-                    "problems": problems.get(r["name"], [])})
+        out.append({"stt": r.stt, "name": r.name, "full_name": full.get(r.name, r.name),
+                    "status": r.status, "sent": r.status != intake.CHUA_NOP,
+                    "short": r.status == intake.THIEU, "over": r.status == intake.VUOT,
+                    "collectives": r.collectives, "collectives_quota": r.collectives_quota,
+                    "individuals": r.individuals, "individuals_quota": r.individuals_quota,
+                    "problems": problems.get(r.name, [])})
     return out
 
 

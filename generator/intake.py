@@ -21,11 +21,9 @@ from typing import NamedTuple
 
 from . import intake_books, pool, quotas, sheets
 from .config_reader import normal_name
-from .exceptions import GeneratorError
+from .exceptions import GeneratorError, Problem
 from .intake_books import either  # noqa: F401  (the provincial row's quota in words, for the views)
-from .model import NOMINATION_COLUMNS
-from .model import Plan
-from .exceptions import Problem
+from .model import NOMINATION_COLUMNS, Accepted, Plan, UnitStatus
 from .nomination_list import MAX_FILE, Nominee, Parsed, _letter, _text, check_rows, parse
 from .output import write_all
 
@@ -49,9 +47,9 @@ def measure(unit: quotas.UnitQuota, collectives: int, individuals: int) -> str:
 
 
 class Result(NamedTuple):
-    table: list[dict]  # per unit: stt, name, collectives x/quota, individuals y/quota, status, file
+    table: list[UnitStatus]
     problems: list[Problem]
-    accepted: dict  # unit name -> {"file", "tap_the": [values], "ca_nhan": [values]}
+    accepted: dict[str, Accepted]  # by unit name
     written: list[Path]
     not_lists: tuple[str, ...] = ()  # files in the folder that are not lists (a Tờ trình, a scan)
     notes: tuple[Problem, ...] = ()  # what the office should know but is no error (a same-name pair)
@@ -80,7 +78,7 @@ def stale(plan: Plan, out_dir: Path) -> list[str]:
             "hiện nay."]
     state = load_state(out_dir)
     for u in quotas.units_of(plan, quotas.allocate(plan)):
-        then = (state.get(u.name) or {}).get("quota")
+        then = state[u.name].quota if u.name in state else None
         now = [u.collectives, u.individuals]
         if isinstance(then, list) and then != now:
             said.append(f"{u.name}: số lượng phân bổ đổi từ {then[0]:02d} tập thể, {then[1]:02d} cá nhân thành "
@@ -116,7 +114,7 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     accepted rows to `out_dir`, all or nothing."""
     table, problems, accepted, notes = evaluate(plan, folder, load_state(out_dir))
     outputs = {
-        STATE: (json.dumps(accepted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        STATE: (json.dumps({name: a._asdict() for name, a in accepted.items()}, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         STAMP: (json.dumps({"config": fingerprint(plan)}) + "\n").encode("utf-8"),
         CONSOLIDATED: intake_books.consolidated(plan, accepted, table),
         ERRORS: intake_books.errors(problems, table),
@@ -129,13 +127,13 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
 class Marks(NamedTuple):
     """The last intake's verdict: the status table and the problems, each with its unit's name
     (None for a file of no known unit)."""
-    table: list[dict]
+    table: list[UnitStatus]
     problems: tuple[tuple[str | None, Problem], ...]
 
 
-def _marks_bytes(table: list[dict], problems: list[Problem]) -> bytes:
-    unit_of = {r["file"]: r["name"] for r in table if r["file"]}
-    data = {"table": table, "problems": [{"unit": unit_of.get(p.file), "file": p.file, "sheet": p.sheet, "row": p.line,
+def _marks_bytes(table: list[UnitStatus], problems: list[Problem]) -> bytes:
+    unit_of = {r.file: r.name for r in table if r.file}
+    data = {"table": [r._asdict() for r in table], "problems": [{"unit": unit_of.get(p.file), "file": p.file, "sheet": p.sheet, "row": p.line,
                                           "column": p.column, "message": p.message, "over_quota": p.over_quota}
                                          for p in problems]}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -150,7 +148,7 @@ def load_marks(out_dir: Path) -> Marks | None:
     is not one intake wrote)."""
     try:
         data = json.loads((out_dir / MARKS).read_text(encoding="utf-8"))
-        table = [dict(r) for r in data["table"]]
+        table = [UnitStatus(**{f: r[f] for f in UnitStatus._fields}) for r in data["table"]]
         problems = tuple((d.get("unit"), _stored_problem(d)) for d in data["problems"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -161,18 +159,19 @@ def rejudged(plan: Plan, out_dir: Path, marks: Marks) -> Marks:
     """The last intake's marks under the config as it is now: a unit whose list had problems keeps
     that verdict and its problems; every other unit is judged again from what was accepted, so a
     quota lowered since then turns «đủ» into «vượt»."""
-    stored = {r["name"]: r for r in marks.table}
+    stored = {r.name: r for r in marks.table}
     kept = {u for u, _ in marks.problems if u is not None}
-    table = [stored[r["name"]] if r["name"] in kept and r["name"] in stored else r for r in current(plan, out_dir)]
+    table = [stored[r.name] if r.name in kept and r.name in stored else r for r in current(plan, out_dir)]
     return Marks(table, marks.problems)
 
 
-def current(plan: Plan, out_dir: Path) -> list[dict]:
+def current(plan: Plan, out_dir: Path) -> list[UnitStatus]:
     """The status table of what was accepted so far, nothing read or written (the page on load)."""
     return evaluate(plan, None, load_state(out_dir))[0]
 
 
-def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict], list[Problem], dict, list[Problem]]:
+def evaluate(plan: Plan, folder: Path | None, previous: dict[str, Accepted]
+             ) -> tuple[list[UnitStatus], list[Problem], dict[str, Accepted], list[Problem]]:
     """The pure part of intake: (status table, problems, accepted rows, notes) from the lists in
     `folder` (None: no new list) and what was accepted before. Every unit is judged against the
     allocation of the config as it is now: rows accepted under a larger quota are «vượt»."""
@@ -195,8 +194,8 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict) -> tuple[list[dict
             over = all(x.over_quota for x in p.problems)
             status[unit.name] = (VUOT if over else LOI, p.file)
         elif unit.name not in twice:
-            accepted[unit.name] = {"file": p.file, "quota": [unit.collectives, unit.individuals],
-                                      **{k: [n.values for n in p.nominees if n.kind == k] for k in NOMINATION_COLUMNS}}
+            accepted[unit.name] = Accepted(p.file, [unit.collectives, unit.individuals],
+                                           *(tuple(n.values for n in p.nominees if n.kind == k) for k in NOMINATION_COLUMNS))
     sent = {unit.name: p for p, unit in parsed if unit is not None}
     return [_row(u, accepted.get(u.name), sent.get(u.name), status.get(u.name)) for u in units], \
         problems, accepted, notes
@@ -242,7 +241,7 @@ def _sent_twice(parsed: list[tuple[Parsed, dict | None]]) -> set[str]:
     return {name for name, ps in seen.items() if len(ps) > 1}
 
 
-def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous: dict) -> list[Problem]:
+def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous: dict[str, Accepted]) -> list[Problem]:
     """The same person proposed by two units (same name and the same details, same_person) is a
     problem of each list that proposes them now; two people of one name only a note."""
     persons: dict[str, list[tuple[str, tuple, Parsed | None, Nominee | None]]] = {}
@@ -257,7 +256,7 @@ def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous:
                         (unit.name, _person(n.values, identity), p, n))
     for name, entry in previous.items():
         if name not in fresh:
-            for values in entry.get("ca_nhan", []):
+            for values in entry.ca_nhan:
                 if values.get(first_col):
                     persons.setdefault(normal_name(values[first_col]), []).append(
                         (name, _person(values, identity), None, None))
@@ -282,24 +281,22 @@ def _same_people(plan: Plan, parsed: list[tuple[Parsed, dict | None]], previous:
     return notes
 
 
-def _row(u: dict, got: dict | None, sent: Parsed | None, marked: tuple[str, str] | None) -> dict:
+def _row(u: quotas.UnitQuota, got: Accepted | None, sent: Parsed | None, marked: tuple[str, str] | None) -> UnitStatus:
     """A unit's line of the status table."""
     if sent is not None:  # what the unit sent this time, accepted or not: «cá nhân 2/1» says why
         c, i = (sum(n.kind == k for n in sent.nominees) for k in ("tap_the", "ca_nhan"))
     else:
-        c = len(got["tap_the"]) if got else 0
-        i = len(got["ca_nhan"]) if got else 0
+        c = len(got.tap_the) if got else 0
+        i = len(got.ca_nhan) if got else 0
     if marked is not None:
         state, file = marked
     elif got is None:
         state, file = CHUA_NOP, ""
     else:
-        state, file = measure(u, c, i), got["file"]
-    then = (got or {}).get("quota") if sent is None else None
-    return {"stt": u.stt, "name": u.name, "provincial": u.provincial,
-            "collectives": c, "collectives_quota": u.collectives, "individuals": i,
-            "individuals_quota": u.individuals, "status": state, "file": file,
-            "quota_then": then if isinstance(then, list) and then != [u.collectives, u.individuals] else None}
+        state, file = measure(u, c, i), got.file
+    then = got.quota if got is not None and sent is None else None
+    return UnitStatus(u.stt, u.name, u.provincial, c, u.collectives, i, u.individuals, state, file,
+                      then if isinstance(then, list) and then != [u.collectives, u.individuals] else None)
 
 
 def _identity_columns(plan: Plan) -> tuple[str, ...]:
@@ -321,21 +318,31 @@ def _described(values: dict, identity: tuple[str, ...]) -> str:
     return ", ".join(f"{c}: {_text(values.get(c))}" for c in identity[1:] if _text(values.get(c))) or "cùng tên"
 
 
-def load_state(out_dir: Path) -> dict:
+def load_state(out_dir: Path) -> dict[str, Accepted]:
+    """What intake accepted so far; an entry that is not one intake wrote (edited by hand) is
+    not accepted, so its unit counts as not sent."""
     try:
         data = json.loads((out_dir / STATE).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    out = {}
+    for name, entry in (data.items() if isinstance(data, dict) else ()):
+        try:
+            rows = [tuple(dict(v) for v in entry.get(k, [])) for k in NOMINATION_COLUMNS]
+            quota = entry.get("quota")
+            out[name] = Accepted(str(entry["file"]), quota if isinstance(quota, list) else None, *rows)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+    return out
 
 
-def table_text(table: list[dict]) -> str:
-    width = max(len(r["name"]) for r in table)
+def table_text(table: list[UnitStatus]) -> str:
+    width = max(len(r.name) for r in table)
     lines = [f"{'STT':>3}  {'Đơn vị':<{width}}  {'Tập thể':>7}  {'Cá nhân':>7}  Tình trạng"]
     for r in table:
         c, i = intake_books.status_cells(r)[2:4]
-        lines.append(f"{r['stt']:>3}  {r['name']:<{width}}  {c:>7}  {i.split(' ')[0]:>7}  {r['status']}"
-                     + (f"  ({r['file']})" if r["file"] else ""))
+        lines.append(f"{r.stt:>3}  {r.name:<{width}}  {c:>7}  {i.split(' ')[0]:>7}  {r.status}"
+                     + (f"  ({r.file})" if r.file else ""))
     return "\n".join(lines)
 
 
@@ -348,10 +355,8 @@ def sample_marks(plan: Plan) -> Marks:
     for i, u in enumerate(units):
         state = states[i % len(states)]
         file = "" if state == CHUA_NOP else f"{u.stt:02d}-{u.name}.xlsx"
-        table.append({"stt": u.stt, "name": u.name, "provincial": u.provincial,
-                      "collectives": 0 if state in (CHUA_NOP, THIEU) else u.collectives,
-                      "collectives_quota": u.collectives, "individuals": u.individuals + (state == VUOT),
-                      "individuals_quota": u.individuals, "status": state, "file": file, "quota_then": None})
+        table.append(UnitStatus(u.stt, u.name, u.provincial, 0 if state in (CHUA_NOP, THIEU) else u.collectives,
+                                u.collectives, u.individuals + (state == VUOT), u.individuals, state, file, None))
         if state in (LOI, VUOT):
             problems.append((u.name, Problem.in_list(file, "Danh sách", 12, "C (Giới tính)", "ô «Giới tính» để trống.",
                                                 state == VUOT)))

@@ -10,8 +10,7 @@ import re
 from typing import Any
 
 from .config_reader import normal_name
-from .model import NOMINATION_COLUMNS
-from .model import Plan
+from .model import NOMINATION_COLUMNS, Accepted, Plan, UnitStatus
 from .workbook import append, fixed_bytes
 
 
@@ -86,7 +85,7 @@ def _save(wb) -> bytes:
     return fixed_bytes(buf.getvalue(), dt.datetime(2000, 1, 1))
 
 
-def consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
+def consolidated(plan: Plan, accepted: dict[str, Accepted], table: list[UnitStatus]) -> bytes:
     """The accepted rows of every unit, in the annex's order (the status table's)."""
     wb = _book()
     nom = plan.nominations
@@ -96,9 +95,9 @@ def consolidated(plan: Plan, accepted: dict, table: list[dict]) -> bytes:
         append(ws, ["STT", "Đơn vị đề nghị", *cols])
         n = 0
         for u in table:
-            for values in accepted.get(u["name"], {}).get(kind, []):
+            for values in (accepted[u.name].rows(kind) if u.name in accepted else ()):
                 n += 1
-                append(ws, [n, u["name"], *[values.get(c, "") for c in cols]])
+                append(ws, [n, u.name, *[values.get(c, "") for c in cols]])
         _printable(ws, (6, 24, *(_width(c) for c in cols)))
     ws = wb.create_sheet("Tình hình")
     append(ws, ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Tình trạng", "Tệp"])
@@ -118,23 +117,23 @@ def _width(column: str) -> int:
     return max(10, min(len(column) + 4, 20))
 
 
-def status_cells(r: dict) -> list:
-    if r["provincial"]:
-        return [r["stt"], r["name"], f"{r['collectives']}", f"{r['individuals']} ({either(r['collectives_quota'])})",
-                r["status"], r["file"]]
-    return [r["stt"], r["name"], f"{r['collectives']}/{r['collectives_quota']}",
-            f"{r['individuals']}/{r['individuals_quota']}", r["status"], r["file"]]
+def status_cells(r: UnitStatus) -> list:
+    if r.provincial:
+        return [r.stt, r.name, f"{r.collectives}", f"{r.individuals} ({either(r.collectives_quota)})",
+                r.status, r.file]
+    return [r.stt, r.name, f"{r.collectives}/{r.collectives_quota}",
+            f"{r.individuals}/{r.individuals_quota}", r.status, r.file]
 
 
-def errors(problems: list, table: list[dict]) -> bytes:
+def errors(problems: list, table: list[UnitStatus]) -> bytes:
     """The problems, one sheet per unit (in the annex's order) so that each can be sent back to
     its unit as it is; a file of no known unit has a sheet of its own."""
     wb = _book()
-    unit_of = {r["file"]: r["name"] for r in table if r["file"]}
+    unit_of = {r.file: r.name for r in table if r.file}
     groups: dict[str, list] = {}
     for p in problems:
         groups.setdefault(unit_of.get(p.file, p.file), []).append(p)
-    order = [r["name"] for r in table if r["name"] in groups] + sorted(g for g in groups if g not in unit_of.values())
+    order = [r.name for r in table if r.name in groups] + sorted(g for g in groups if g not in unit_of.values())
     taken: set[str] = set()
     if not order:
         ws = wb.create_sheet("Lỗi")

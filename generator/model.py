@@ -236,3 +236,30 @@ class Plan(NamedTuple):
 
 # The nominations' two lists, by the kind of award: the config's columns of each.
 NOMINATION_COLUMNS = {"tap_the": "collective_columns", "ca_nhan": "individual_columns"}
+
+
+class UnitStatus(NamedTuple):
+    """A unit's line of the status table: what it sent, or what was accepted from it, against
+    its quota in the config as it is now."""
+    stt: int
+    name: str
+    provincial: bool
+    collectives: int
+    collectives_quota: int
+    individuals: int
+    individuals_quota: int
+    status: str  # «đủ», «thiếu», «vượt», «có lỗi» or «chưa nộp» (intake.DU …)
+    file: str  # the list it was judged by ("" when none came)
+    quota_then: list | None  # [collectives, individuals] allocated at intake, when that has moved since
+
+
+class Accepted(NamedTuple):
+    """What intake accepted from one unit (output/tiep_nhan.json): the list it came in, the
+    quota it was judged by then, and its rows, each column's text by the config's column name."""
+    file: str
+    quota: list | None  # [collectives, individuals]; None in a state written before quotas were kept
+    tap_the: tuple[dict, ...]
+    ca_nhan: tuple[dict, ...]
+
+    def rows(self, kind: str) -> tuple[dict, ...]:
+        return self.tap_the if kind == "tap_the" else self.ca_nhan

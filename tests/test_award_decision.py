@@ -20,6 +20,7 @@ from generator.checker.rules import LOI
 from generator.cli import main as cli_main
 from generator.config import load_plan, parse_plan
 from generator.exceptions import ConfigError
+from generator.model import Accepted, UnitStatus
 
 from .conftest import ROOT, SHIPPED_CONFIG
 from .rendering import require_libreoffice
@@ -316,12 +317,13 @@ def test_a_decision_column_the_lists_do_not_have_is_refused():
 
 def test_awardees_come_in_the_annex_order_collectives_first():
     plan = load_plan(SHIPPED_CONFIG)
-    table = [{"stt": 2, "name": "B", "status": "đủ"}, {"stt": 1, "name": "A", "status": "đủ"}]
-    accepted = {"A": {"tap_the": [{"Tên tập thể": "CĐCS A1", "Đơn vị": "A"}],
-                      "ca_nhan": [{"Họ và tên": "Lê Văn Cường", "Giới tính": "Nam", "Chức vụ": "Giáo viên",
-                                   "Đơn vị công tác": "Trường A"}]},
-                "B": {"tap_the": [], "ca_nhan": [{"Họ và tên": "Vi Thị Giang", "Giới tính": "Nữ", "Chức vụ": "Kế toán",
-                                                  "Đơn vị công tác": "Trường B"}]}}
+    table = [UnitStatus(2, "B", False, 0, 0, 1, 1, "đủ", "b.xlsx", None),
+             UnitStatus(1, "A", False, 1, 1, 1, 1, "đủ", "a.xlsx", None)]
+    accepted = {"A": Accepted("a.xlsx", [1, 1], ({"Tên tập thể": "CĐCS A1", "Đơn vị": "A"},),
+                              ({"Họ và tên": "Lê Văn Cường", "Giới tính": "Nam", "Chức vụ": "Giáo viên",
+                                "Đơn vị công tác": "Trường A"},)),
+                "B": Accepted("b.xlsx", [0, 1], (), ({"Họ và tên": "Vi Thị Giang", "Giới tính": "Nữ", "Chức vụ": "Kế toán",
+                                                      "Đơn vị công tác": "Trường B"},))}
     got = awards.from_accepted(plan, accepted, table)
     assert [a.name for a in got.all] == ["CĐCS A1", "Vi Thị Giang", "Lê Văn Cường"]  # the table's order: B, A
     assert got.individuals[0].position == "Kế toán" and got.individuals[0].workplace == "Trường B"

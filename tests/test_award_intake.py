@@ -195,7 +195,7 @@ def test_round_trip_every_list_filled_to_quota_gives_the_annex_totals(packs, tmp
     lists = filled_set(packs, tmp_path / "nop")
     result = run_intake(lists, tmp_path / "out")
     assert result.problems == []
-    assert {r["status"] for r in result.table} == {"đủ"}
+    assert {r.status for r in result.table} == {"đủ"}
     wb = load_workbook(tmp_path / "out" / "tong_hop_de_nghi.xlsx")
     assert wb["Tập thể"].max_row - 1 == 14 and wb["Cá nhân"].max_row - 1 == 32 + 1  # the annex: 14, 32, and 01
     assert wb["Cá nhân"]["B2"].value == "LĐLĐ Thành phố" and wb["Cá nhân"]["C2"].value == "Nguyễn Văn An"
@@ -213,7 +213,7 @@ def test_a_list_re_saved_by_libreoffice_is_read_the_same(packs, tmp_path):
     assert done.returncode == 0 and (saved / "04.xlsx").is_file(), done.stderr
     result = run_intake(saved, tmp_path / "out")
     assert result.problems == []
-    assert result.table[3]["status"] == "đủ" and result.accepted["LĐLĐ huyện Đình Lập"]["ca_nhan"][0]["Họ và tên"] == \
+    assert result.table[3].status == "đủ" and result.accepted["LĐLĐ huyện Đình Lập"].ca_nhan[0]["Họ và tên"] == \
         "Nguyễn Văn An"
     ws = load_workbook(saved / "04.xlsx").worksheets[0]  # the dropdown survives LibreOffice
     assert any(d.formula1 == '"Nam,Nữ"' for d in ws.data_validations.dataValidation)
@@ -229,7 +229,7 @@ def _one(packs, tmp_path, stt: int, collectives, individuals, name=None) -> Path
 def test_exactly_at_quota_passes_and_one_over_is_refused_with_its_row(packs, tmp_path):
     unit = "LĐLĐ huyện Đình Lập"  # 01 tập thể, 01 cá nhân
     path = _one(packs, tmp_path, 4, [collective(unit)], [person("Nguyễn Văn An", unit)])
-    assert run_intake(path.parent, tmp_path / "out").table[3]["status"] == "đủ"
+    assert run_intake(path.parent, tmp_path / "out").table[3].status == "đủ"
     wb = load_workbook(path)
     ws = wb.worksheets[0]
     last = sections(ws)["ca_nhan"][1][-1]
@@ -241,7 +241,7 @@ def test_exactly_at_quota_passes_and_one_over_is_refused_with_its_row(packs, tmp
     (problem,) = result.problems
     assert problem.line == last + 1 and problem.over_quota
     assert problem.message == "vượt số lượng: 2 cá nhân, được phân bổ 01."
-    assert result.table[3]["status"] == "vượt" and unit not in {r["name"] for r in result.table if r["status"] == "đủ"}
+    assert result.table[3].status == "vượt" and unit not in {r.name for r in result.table if r.status == "đủ"}
 
 
 def test_the_provincial_row_may_not_send_both(packs, tmp_path):
@@ -250,7 +250,7 @@ def test_the_provincial_row_may_not_send_both(packs, tmp_path):
     result = run_intake(path.parent, tmp_path / "out")
     (problem,) = result.problems
     assert "chỉ được đề nghị 01 tập thể hoặc 01 cá nhân, danh sách có 1 tập thể và 1 cá nhân" in problem.message
-    assert result.table[-1]["status"] == "vượt"
+    assert result.table[-1].status == "vượt"
 
 
 def test_a_required_cell_left_empty_is_named_by_row_and_column(packs, tmp_path):
@@ -295,10 +295,10 @@ def test_two_people_of_one_name_in_two_units_are_a_note_and_both_are_accepted(pa
     result = run_intake(path.parent, tmp_path / "out")
     assert result.problems == [] and len(result.notes) == 2
     assert all("trùng tên" in n.message and "hai người khác nhau" in n.message for n in result.notes)
-    status = {r["name"]: r["status"] for r in result.table}
+    status = {r.name: r.status for r in result.table}
     assert status[a] == status[b] == "đủ"
-    assert [v["Họ và tên"] for v in result.accepted[a]["ca_nhan"]] == ["Hoàng Thị Thị Ngọc"]
-    assert [v["Họ và tên"] for v in result.accepted[b]["ca_nhan"]] == ["Hoàng Thị Thị Ngọc"]
+    assert [v["Họ và tên"] for v in result.accepted[a].ca_nhan] == ["Hoàng Thị Thị Ngọc"]
+    assert [v["Họ và tên"] for v in result.accepted[b].ca_nhan] == ["Hoàng Thị Thị Ngọc"]
 
 
 def test_the_columns_that_make_one_person_can_be_named_in_the_config(packs, tmp_path):
@@ -346,7 +346,7 @@ def test_an_unknown_unit_and_two_files_for_one_unit(packs, tmp_path):
                         "giữ lại một tệp rồi chạy lại.")
     assert lines[2] == ("c.xlsx: trang «Danh sách»: đơn vị «LĐLĐ huyện Không Có» không có trong Phụ lục của kế hoạch; "
                         "kiểm tra lại tên đơn vị.")
-    assert result.table[3]["status"] == "có lỗi"
+    assert result.table[3].status == "có lỗi"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
@@ -364,8 +364,8 @@ def test_a_csv_typed_by_hand_with_the_same_columns(tmp_path, encoding):
     (tmp_path / "nop").mkdir()
     (tmp_path / "nop" / "dinh_lap.csv").write_bytes(data)
     result = run_intake(tmp_path / "nop", tmp_path / "out")
-    assert result.problems == [] and result.table[3]["status"] == "đủ"
-    assert result.accepted["LĐLĐ huyện Đình Lập"]["ca_nhan"][0]["Họ và tên"] == "Nguyễn Văn An"
+    assert result.problems == [] and result.table[3].status == "đủ"
+    assert result.accepted["LĐLĐ huyện Đình Lập"].ca_nhan[0]["Họ và tên"] == "Nguyễn Văn An"
 
 
 def test_malformed_huge_and_bomb_files_are_messages_not_tracebacks(tmp_path):
@@ -396,7 +396,7 @@ def test_a_resubmission_changes_only_that_units_rows_and_a_bad_one_keeps_the_old
     fill(next(packs.glob("04-*")) / "danh_sach.xlsx", [collective(unit)], [bad], second / "04.xlsx")
     result = run_intake(second, out)
     after = json.loads((out / "tiep_nhan.json").read_text(encoding="utf-8"))
-    assert after == before and result.table[3]["status"] == "có lỗi"  # the old rows stay until a good file
+    assert after == before and result.table[3].status == "có lỗi"  # the old rows stay until a good file
     fill(next(packs.glob("04-*")) / "danh_sach.xlsx", [collective(unit)], [person("Người Mới", unit)], second / "04.xlsx")
     run_intake(second, out)
     after = json.loads((out / "tiep_nhan.json").read_text(encoding="utf-8"))
@@ -426,3 +426,14 @@ def test_packs_built_in_parallel_are_the_bytes_of_a_serial_build(packs, tmp_path
     assert cli_main(["--config", str(SHIPPED_CONFIG), "--output", str(tmp_path), "ho-so"]) == 0
     serial = {p.relative_to(tmp_path / "ho_so"): p.read_bytes() for p in (tmp_path / "ho_so").rglob("*.*")}
     assert serial == {p.relative_to(packs): p.read_bytes() for p in packs.rglob("*.*")}  # the fixture's: 60 ≥ 40, parallel
+
+
+def test_an_accepted_state_edited_by_hand_counts_its_broken_units_as_not_sent(packs, tmp_path):
+    out = tmp_path / "out"
+    run_intake(filled_set(packs, tmp_path / "nop"), out)
+    state = json.loads((out / "tiep_nhan.json").read_text(encoding="utf-8"))
+    broken, kept = sorted(state)[:2]
+    state[broken] = {"tap_the": "không phải danh sách"}  # no file, rows not a list
+    (out / "tiep_nhan.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    status = {r.name: r.status for r in intake.current(load_plan(SHIPPED_CONFIG), out)}
+    assert status[broken] == intake.CHUA_NOP and status[kept] == intake.DU

@@ -156,5 +156,5 @@ def test_the_provincial_rows_quota_is_the_configs(tmp_path):
     assert m and m.group(2) == "1"
     config.write_text(text[:m.start(2)] + "2" + text[m.end(2):], encoding="utf-8")
     plan = load_plan(config)
-    row = next(r for r in intake.current(plan, tmp_path / "out") if r["provincial"])
-    assert row["collectives_quota"] == 2 and intake.either(row["collectives_quota"]) == "02 tập thể hoặc 02 cá nhân"
+    row = next(r for r in intake.current(plan, tmp_path / "out") if r.provincial)
+    assert row.collectives_quota == 2 and intake.either(row.collectives_quota) == "02 tập thể hoặc 02 cá nhân"

@@ -254,7 +254,7 @@ def test_xls_and_ods_lists_go_through_intake_and_other_files_are_named(tmp_path)
     (inbox / "04-to_trinh.pdf").write_bytes(b"%PDF-1.4")
     result = intake.run(load_plan(SHIPPED_CONFIG), inbox, tmp_path / "out")
     assert result.problems == []
-    status = {row["name"]: (row["status"], row["file"]) for row in result.table}
+    status = {row.name: (row.status, row.file) for row in result.table}
     assert status["LĐLĐ huyện Cao Lộc"] == (intake.DU, "02-LĐLĐ huyện Cao Lộc.xls")
     assert status["LĐLĐ huyện Lộc Bình"] == (intake.DU, "03-LĐLĐ huyện Lộc Bình.ods")
     assert result.not_lists == ("04-to_trinh.pdf",)

@@ -46,12 +46,11 @@ def view() -> dict:
         chosen = read_dump(plan, s.out_dir / DECISION_LIST)
     except AwardsError:
         chosen = None
-    for row in table:
-        row["in_decision"] = None if chosen is None else [
-            sum(a.unit == row["name"] for a in part) for part in (chosen.collectives, chosen.individuals)]
+    rows = [{**row._asdict(), "in_decision": None if chosen is None else [
+        sum(a.unit == row.name for a in part) for part in (chosen.collectives, chosen.individuals)]} for row in table]
     shown = sorted(s.previews_named("khen-*.png"),
                    key=lambda n: ORDER.index(n[5:-4]) if n[5:-4] in ORDER else len(ORDER))
-    return {"ok": True, "table": table, "downloads": files(), "previews": shown,
+    return {"ok": True, "table": rows, "downloads": files(), "previews": shown,
             "stale": intake.stale(plan, s.out_dir) if plan.nominations is not None else [],
             "decision": None if chosen is None else {"collectives": len(chosen.collectives),
                                                       "individuals": len(chosen.individuals)}}

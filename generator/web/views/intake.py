@@ -34,7 +34,7 @@ def view(result=None) -> dict:
     files = [p.relative_to(folder).as_posix() for p in intake.list_files(folder)[0]] if folder.is_dir() else []
     as_json = lambda p: {"file": p.file, "sheet": p.sheet, "row": p.line, "column": p.column,  # noqa: E731
                          "message": p.message, "line": p.render()}
-    table = [{**r, "either": intake.either(r["collectives_quota"])} for r in table]
+    table = [{**r._asdict(), "either": intake.either(r.collectives_quota)} for r in table]
     return {"ok": True, "table": table, "files": files, "stale": intake.stale(plan, s.out_dir),
             "notes": [as_json(p) for p in (result.notes if result else ())],
             "problems": [as_json(p) for p in problems],
