@@ -28,7 +28,7 @@ def _writer(plan):
     writer.create_viewer_preferences()
     writer.viewer_preferences.print_scaling = NameObject("/None")
     d = plan.decision.date if plan.decision is not None else plan.document.date
-    stamp = f"D:{d.year:04d}{d.month:02d}{(d.day or 1):02d}000000"
+    stamp = d.earliest().strftime("D:%Y%m%d000000")
     writer.add_metadata({"/Producer": "LibreOffice, pypdf", "/CreationDate": stamp, "/ModDate": stamp})
     return writer
 

@@ -6,7 +6,6 @@ rather than the float YAML would make of it, and how every message can point at 
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -254,7 +253,7 @@ def _check_schedule(r: Reader, date: PlanDate, s: Schedule, node: yaml.MappingNo
             r.warn(nodes[second], f"schedule.{second}",
                    f"{_DEADLINES[second]} ({short_date(b)}) đến trước {_DEADLINES[first]} ({short_date(a)}): {why}. "
                    "Kiểm tra lại hai ngày này.")
-    issued = dt.date(date.year, date.month, date.day or 1)
+    issued = date.earliest()
     for key in ("units_review_by", "reports_due", "conference_by"):
         d = getattr(s, key)
         if d < issued:

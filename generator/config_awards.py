@@ -2,7 +2,6 @@
 mistake names its field and line like the rest of the file."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import yaml
@@ -106,30 +105,18 @@ def _legal_basis(r, node, field) -> tuple[LegalBasis, ...] | None:
     return tuple(out)
 
 
-def decision_day(date: PlanDate) -> dt.date:
-    """The day the decision is signed, for choosing its Căn cứ: a day left blank for the office
-    is taken as the month's first."""
-    return dt.date(date.year, date.month, date.day or 1)
-
-
-def surely_before(a: PlanDate, b: PlanDate) -> bool:
-    """`a` comes before `b` whatever day the office writes into a blank one (a blank day of `a`
-    may be the month's last, one of `b` its first)."""
-    return (a.year, a.month, a.day or 31) < (b.year, b.month, b.day or 1)
-
-
 def check_decision(r, d: Decision, plan_date: PlanDate, node: yaml.MappingNode, schedule=None) -> None:
     """A decision dated before its plan is an error; one dated after the conference where the
     awards are presented, Căn cứ that leave no law on thi đua, khen thưởng in force, or that
     change within a month whose day is blank, are warnings."""
     nodes = {k.value: val for k, val in node.value}
-    day = decision_day(d.date)
+    day = d.date.earliest()
     if schedule is not None and schedule.conference_by is not None and day > schedule.conference_by:
         r.warn(nodes["date"], "decision.date",
                f"Quyết định ghi ngày {day:%d/%m/%Y}{' (ngày chưa ghi: tính ngày 1)' if d.date.day is None else ''}, "
                f"sau hạn tổ chức Hội nghị sơ kết ({schedule.conference_by:%d/%m/%Y}, schedule.conference_by), nơi trao "
                "Bằng khen: Quyết định phải ký trước Hội nghị.")
-    if surely_before(d.date, plan_date):
+    if d.date.surely_before(plan_date):
         r.fail(nodes["date"], "decision.date", f"ngày của Quyết định ({day.month:02d}/{day.year}) đến trước ngày "
                f"ban hành Kế hoạch ({plan_date.month:02d}/{plan_date.year}); Quyết định khen thưởng ban hành sau "
                "Kế hoạch.")

@@ -8,7 +8,6 @@ import re
 
 import yaml
 
-from .config_awards import decision_day, surely_before
 from .config_reader import read_plan_date, read_recipients, read_signer, read_text_lines
 from .model import Chase, Conference, Letter, Outline, Signer
 
@@ -40,7 +39,7 @@ def chase(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Chase |
     deadline = r.get(v, "new_deadline", field, r.date)
     if letter is None or deadline is None:
         return None
-    if deadline < decision_day(letter.date):
+    if deadline < letter.date.earliest():
         r.fail(v["new_deadline"], f"{field}.new_deadline", f"hạn mới {deadline:%d/%m/%Y} đến trước ngày của công văn "
                f"đôn đốc (tháng {letter.date.month:02d}/{letter.date.year}); ghi một ngày sau đó.")
         return None
@@ -67,7 +66,7 @@ def conference(r, node: yaml.Node, field: str, plan_signer: Signer | None) -> Co
         r.fail(node, field, "Giấy mời chưa mời ai: ghi leaders (người đại diện mỗi đơn vị, ví dụ «Đồng chí Chủ tịch»),"
                " awardees: true (các tập thể, cá nhân được khen thưởng) hoặc guests (khách mời).")
         return None
-    if day < decision_day(letter.date):
+    if day < letter.date.earliest():
         r.fail(v["day"], f"{field}.day", f"Hội nghị ngày {day:%d/%m/%Y} đến trước ngày của Giấy mời "
                f"(tháng {letter.date.month:02d}/{letter.date.year}); Giấy mời gửi trước Hội nghị.")
         return None
@@ -105,7 +104,7 @@ def check_after_decision(r, plan_parts: dict, top: dict) -> None:
     dated before the decision, and a conference after the plan's deadline for it. (A Giấy mời
     may well go out before the decision is signed.)"""
     d, letter = plan_parts.get("decision"), plan_parts.get("results")
-    if d is not None and letter is not None and surely_before(letter.date, d.date):
+    if d is not None and letter is not None and letter.date.surely_before(d.date):
         node = {k.value: n for k, n in top["results"].value}["date"]
         r.warn(node, "results.date", f"công văn gửi Quyết định ghi tháng {letter.date.month:02d}/{letter.date.year}, "
                f"trước Quyết định khen thưởng (tháng {d.date.month:02d}/{d.date.year}) mà công văn gửi đi.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config_awards import PAPERS, decision_day
+from .config_awards import PAPERS
 from .config_reader import normal_name
 from .formatting import date_line, month_text, two_digits_or_blank
 from .model import Plan
@@ -127,7 +127,7 @@ def decision(plan: Plan, allocation: Allocation, awards) -> dict[str, Any]:
 def decision_record(plan: Plan) -> dict[str, Any]:
     """The decision as its documents cite it: number, date, Căn cứ in force on its day, …"""
     d = plan.decision
-    day = decision_day(d.date)
+    day = d.date.earliest()
     return {
         "authority": d.authority, "code": d.code, "number": two_digits_or_blank(d.number),
         "date_line": date_line(d.date.year, d.date.month, d.date.day),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import quotas
-from .config_awards import decision_day
 from .context import _plain, _recipients, build, decision, decision_record, full_names, shown_workplace
 from .formatting import date_line, month_text, two_digits_or_blank, weekday
 from .model import Letter, Plan
@@ -62,7 +61,7 @@ def chase(plan: Plan, allocation: Allocation, marks) -> dict[str, Any]:
         **build(plan, allocation),
         **_letter(c.letter),
         "chase": {"new_deadline": c.new_deadline,
-                  "overdue": decision_day(c.letter.date) > plan.schedule.reports_due},
+                  "overdue": c.letter.date.earliest() > plan.schedule.reports_due},
         "chased": chased,
         "addressees": chased,
     }

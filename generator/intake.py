@@ -31,8 +31,8 @@ STATE = "tiep_nhan.json"
 CONSOLIDATED, ERRORS = "tong_hop_de_nghi.xlsx", "loi_tiep_nhan.xlsx"
 # What the last intake marked: the status of every unit and each problem by its unit, as the
 # error list shows them; the công văn đôn đốc is written from it.
-MARKS = "tiep_nhan_ket_qua.json"
-DU, THIEU, VUOT, LOI, CHUA_NOP = "đủ", "thiếu", "vượt", "có lỗi", "chưa nộp"
+MARKS_FILE = "tiep_nhan_ket_qua.json"
+DU, THIEU, VUOT, CO_LOI, CHUA_NOP = "đủ", "thiếu", "vượt", "có lỗi", "chưa nộp"
 
 
 def measure(unit: quotas.UnitQuota, collectives: int, individuals: int) -> str:
@@ -55,7 +55,7 @@ class Result(NamedTuple):
     notes: tuple[Problem, ...] = ()  # what the office should know but is no error (a same-name pair)
 
 
-STAMP = "tiep_nhan_cau_hinh.json"  # the config intake judged against: a later change makes it stale
+CONFIG_STAMP_FILE = "tiep_nhan_cau_hinh.json"  # the config intake judged against: a later change makes it stale
 
 
 def fingerprint(plan: Plan) -> str:
@@ -69,7 +69,7 @@ def stale(plan: Plan, out_dir: Path) -> list[str]:
     """Why the last intake no longer matches the config as it is now (empty: it matches): the
     config changed after it, and which units' quotas moved, old → new."""
     try:
-        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+        stamp = json.loads((out_dir / CONFIG_STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     if not isinstance(stamp, dict) or stamp.get("config") == fingerprint(plan):
@@ -114,11 +114,12 @@ def run(plan: Plan, folder: Path, out_dir: Path) -> Result:
     accepted rows to `out_dir`, all or nothing."""
     table, problems, accepted, notes = evaluate(plan, folder, load_state(out_dir))
     outputs = {
-        STATE: (json.dumps({name: a._asdict() for name, a in accepted.items()}, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-        STAMP: (json.dumps({"config": fingerprint(plan)}) + "\n").encode("utf-8"),
+        STATE: (json.dumps({name: a._asdict() for name, a in accepted.items()}, ensure_ascii=False, indent=2,
+                           sort_keys=True) + "\n").encode("utf-8"),
+        CONFIG_STAMP_FILE: (json.dumps({"config": fingerprint(plan)}) + "\n").encode("utf-8"),
         CONSOLIDATED: intake_books.consolidated(plan, accepted, table),
         ERRORS: intake_books.errors(problems, table),
-        MARKS: _marks_bytes(table, problems),
+        MARKS_FILE: _marks_bytes(table, problems),
     }
     others = tuple(p.relative_to(folder).as_posix() for p in list_files(folder)[1])
     return Result(table, problems, accepted, write_all(out_dir, outputs), others, tuple(notes))
@@ -147,7 +148,7 @@ def load_marks(out_dir: Path) -> Marks | None:
     """What the last intake in out_dir marked; None when intake has not run there (or its file
     is not one intake wrote)."""
     try:
-        data = json.loads((out_dir / MARKS).read_text(encoding="utf-8"))
+        data = json.loads((out_dir / MARKS_FILE).read_text(encoding="utf-8"))
         table = [UnitStatus(**{f: r[f] for f in UnitStatus._fields}) for r in data["table"]]
         problems = tuple((d.get("unit"), _stored_problem(d)) for d in data["problems"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -192,7 +193,7 @@ def evaluate(plan: Plan, folder: Path | None, previous: dict[str, Accepted]
             continue
         if p.problems:
             over = all(x.over_quota for x in p.problems)
-            status[unit.name] = (VUOT if over else LOI, p.file)
+            status[unit.name] = (VUOT if over else CO_LOI, p.file)
         elif unit.name not in twice:
             accepted[unit.name] = Accepted(p.file, [unit.collectives, unit.individuals],
                                            *(tuple(n.values for n in p.nominees if n.kind == k) for k in NOMINATION_COLUMNS))
@@ -350,14 +351,14 @@ def sample_marks(plan: Plan) -> Marks:
     """Invented marks, each status in turn and a problem for each unit with errors: the data
     kiem-tra-mau and the contract tests render the chase letter with."""
     units = quotas.units_of(plan, quotas.allocate(plan))
-    states = (CHUA_NOP, THIEU, LOI, VUOT, DU)
+    states = (CHUA_NOP, THIEU, CO_LOI, VUOT, DU)
     table, problems = [], []
     for i, u in enumerate(units):
         state = states[i % len(states)]
         file = "" if state == CHUA_NOP else f"{u.stt:02d}-{u.name}.xlsx"
         table.append(UnitStatus(u.stt, u.name, u.provincial, 0 if state in (CHUA_NOP, THIEU) else u.collectives,
                                 u.collectives, u.individuals + (state == VUOT), u.individuals, state, file, None))
-        if state in (LOI, VUOT):
+        if state in (CO_LOI, VUOT):
             problems.append((u.name, Problem.in_list(file, "Danh sách", 12, "C (Giới tính)", "ô «Giới tính» để trống.",
                                                 state == VUOT)))
     return Marks(table, tuple(problems))

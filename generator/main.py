@@ -32,8 +32,7 @@ class BuildResult(NamedTuple):
 
 
 def issued_at(plan: Plan) -> dt.datetime:
-    d = plan.document.date
-    return dt.datetime(d.year, d.month, d.day or 1)
+    return dt.datetime.combine(plan.document.date.earliest(), dt.time())
 
 
 def templates_for(plan: Plan, config_path: Path | None) -> Path:
@@ -381,7 +380,7 @@ def build_paper(config_path: Path, out_dir: Path, group: str, templates_dir: Pat
 
         data = intake.load_marks(out_dir)
         if data is None:
-            raise StepError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.MARKS}); công văn đôn đốc viết từ "
+            raise StepError(f"chưa có kết quả tiếp nhận hồ sơ ({out_dir / intake.MARKS_FILE}); công văn đôn đốc viết từ "
                             "kết quả đó: trước hết {intake_first}.")
         data = intake.rejudged(plan, out_dir, data)  # a member count changed since: judged as it is now
         chased = tuple(context_cycle.chased_units(plan, quotas.allocate(plan), data))

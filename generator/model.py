@@ -54,6 +54,16 @@ class PlanDate(NamedTuple):
     month: int
     day: int | None = None
 
+    def earliest(self) -> dt.date:
+        """The day it is taken to be when a rule needs one: a day left blank for the office
+        counts as the month's first (the earliest it can be signed)."""
+        return dt.date(self.year, self.month, self.day or 1)
+
+    def surely_before(self, other: PlanDate) -> bool:
+        """It comes before `other` whatever day the office writes into a blank one (a blank day
+        here may be the month's last, one of `other` its first)."""
+        return (self.year, self.month, self.day or 31) < (other.year, other.month, other.day or 1)
+
 
 class DocumentRef(NamedTuple):
     number: str
@@ -248,7 +258,7 @@ class UnitStatus(NamedTuple):
     collectives_quota: int
     individuals: int
     individuals_quota: int
-    status: str  # «đủ», «thiếu», «vượt», «có lỗi» or «chưa nộp» (intake.DU …)
+    status: str  # intake.DU, THIEU, VUOT, CO_LOI or CHUA_NOP: «đủ», «thiếu», «vượt», «có lỗi», «chưa nộp»
     file: str  # the list it was judged by ("" when none came)
     quota_then: list | None  # [collectives, individuals] allocated at intake, when that has moved since
 

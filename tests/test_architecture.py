@@ -155,3 +155,19 @@ def test_errors_and_the_one_problem_record_live_in_exceptions_py():
     defined = {f"{m}.{node.name}" for m, path in MODULES.items() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                if isinstance(node, ast.ClassDef) and (node.name == "Problem" or node.name.endswith("Error"))}
     assert defined and {d for d in defined if not d.startswith("generator.exceptions.")} == set()
+
+
+def test_one_name_means_one_thing_no_two_modules_give_a_constant_two_values():
+    # LOI was «lỗi» for a finding and «có lỗi» for a unit's list: the list's is now CO_LOI.
+    values: dict[str, dict[str, list[str]]] = {}
+    for module, path in MODULES.items():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                names = [target] if isinstance(target, ast.Name) else getattr(target, "elts", [])
+                vals = [node.value] if isinstance(target, ast.Name) else getattr(node.value, "elts", [])
+                for name, val in zip(names, vals):
+                    if isinstance(name, ast.Name) and name.id.isupper() and isinstance(val, ast.Constant) \
+                            and isinstance(val.value, str):
+                        values.setdefault(name.id, {}).setdefault(val.value, []).append(module)
+    assert {n: v for n, v in values.items() if len(v) > 1} == {}

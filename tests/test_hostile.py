@@ -361,7 +361,7 @@ def test_10_a_control_character_in_one_list_is_that_units_problem(tmp_path):
     assert [p.file for p in result.problems] == ["04.csv"]
     assert "ký tự ẩn U+0001" in result.problems[0].message
     status = {r.name: r.status for r in result.table}
-    assert status["LĐLĐ huyện Đình Lập"] == intake.LOI
+    assert status["LĐLĐ huyện Đình Lập"] == intake.CO_LOI
     assert sum(s == intake.DU for s in status.values()) == 14
     assert (tmp_path / "out" / intake.CONSOLIDATED).is_file() and (tmp_path / "out" / intake.ERRORS).is_file()
 
