@@ -67,7 +67,7 @@ KINDS: tuple[Kind, ...] = (
     # The units' nomination packs (python build_docs.py ho-so).
     Kind("to_trinh", "Tờ trình đề nghị khen thưởng", "to_trinh.docx", context.packs, PACK + "to_trinh.docx",
          PER_UNIT, "packs"),
-    Kind("danh_sach", "Danh sách đề nghị (Excel)", "danh_sach.xlsx", context.packs, PACK + "danh_sach.xlsx",
+    Kind("danh_sach", "Danh sách đề nghị", "danh_sach.xlsx", context.packs, PACK + "danh_sach.xlsx",
          PER_UNIT, "packs"),
     Kind("bien_ban", "Biên bản họp xét", "bien_ban.docx", context.packs, PACK + "bien_ban.docx", PER_UNIT, "packs"),
     Kind("tom_tat", "Bản tóm tắt thành tích", "tom_tat.docx", context.packs, PACK + "tom_tat.docx", PER_UNIT, "packs"),

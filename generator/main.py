@@ -118,20 +118,40 @@ def build(config_path: Path = DEFAULT_CONFIG, out_dir: Path = DEFAULT_OUTPUT,
 
 
 def build_group(config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> BuildResult:
-    """Every document of one group of the registry (`packs`, …), written all or nothing."""
+    """Every document of one group of the registry (`packs`, …), written all or nothing; when
+    the folder holds exactly what this would write, nothing is rendered."""
     plan = config.load_plan(config_path)
     require(plan, group, str(config_path))
-    allocation, docs = render_documents(plan, templates_dir or templates_for(plan, config_path), group)
-    return BuildResult(plan, allocation, write_all(out_dir, docs))
+    templates_dir = templates_dir or templates_for(plan, config_path)
+    allocation, jobs, mark, written = _stamped(plan, out_dir, group, templates_dir)
+    unchanged = written is not None
+    if not unchanged:
+        docs = render_jobs(plan, jobs, templates_dir)
+        docs.update(stamp.record(group, mark, docs))
+        written = write_all(out_dir, docs)
+    return BuildResult(plan, allocation, written, unchanged=unchanged)
+
+
+def _stamped(plan: Plan, out_dir: Path, group: str, templates_dir: Path, extra: tuple[str, ...] = ()):
+    """(allocation, jobs, the set's stamp, its files when the folder already holds exactly them
+    else None) of a group that reads nothing but the config."""
+    allocation, jobs = plan_documents(plan, group)
+    mark = stamp.of([(templates_dir / kind.template, path, ctx) for kind, path, ctx in jobs], issued_at(plan))
+    return allocation, jobs, mark, stamp.still_there(out_dir, group, mark, [path for _, path, _ in jobs] + list(extra))
+
+
+def is_current(config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> bool:
+    """The folder holds what building `group` (plan, packs) from the config would write now."""
+    plan = config.load_plan(config_path)
+    extra = (MANIFEST,) if group == "plan" else ()
+    return _stamped(plan, out_dir, group, templates_dir or templates_for(plan, config_path), extra)[3] is not None
 
 
 def build_plan(plan: Plan, out_dir: Path = DEFAULT_OUTPUT, templates_dir: Path = TEMPLATES_DIR) -> BuildResult:
     """Render and write a validated plan (the CLI reads it from a file, the browser page from its
     form); when the folder holds exactly what this would write, nothing is rendered."""
-    allocation, jobs = plan_documents(plan)
     old = read_manifest(out_dir)
-    mark = stamp.of([(templates_dir / kind.template, path, ctx) for kind, path, ctx in jobs], issued_at(plan))
-    written = stamp.still_there(out_dir, "plan", mark, [path for _, path, _ in jobs] + [MANIFEST])
+    allocation, jobs, mark, written = _stamped(plan, out_dir, "plan", templates_dir, (MANIFEST,))
     unchanged = written is not None
     if not unchanged:
         docs = render_jobs(plan, jobs, templates_dir)

@@ -59,8 +59,9 @@ def plan(result, request) -> list[str]:
 
 
 def packs(result, request) -> list[str]:
-    return [f"Đã ghi {len(result.written)} tệp hồ sơ của {len(result.allocation.rows) + 1} đơn vị vào "
-            f"{request.output / 'ho_so'}."]
+    shown = [p for p in result.written if not p.name.startswith(".")]  # not the set's hidden stamp
+    return [f"{'Không có gì thay đổi, giữ' if result.unchanged else 'Đã ghi'} {len(shown)} tệp hồ sơ của "
+            f"{len(result.allocation.rows) + 1} đơn vị trong {request.output / 'ho_so'}."]
 
 
 def intake(result, request) -> list[str]:

@@ -133,7 +133,7 @@ def test_build_and_download_both_documents(page, site, tmp_path):
     expect_text(page.locator("#status"), "Đã tạo văn bản.")
     for name in ("ke_hoach.docx", "phu_luc.docx"):
         with page.expect_download() as info:
-            page.click(f"#downloads a:text-is('{name}')")
+            page.click(f"#downloads a[data-name='{name}']")
         target = tmp_path / f"downloaded-{name}"
         info.value.save_as(target)
         open_doc(target)  # reopens with python-docx

@@ -68,11 +68,14 @@ def test_building_the_decision_and_the_certificates_shows_their_first_pages(brow
         assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
     page.screenshot(path=str(ROOT / "docs" / "quyet-dinh.png"), full_page=True)
     links = page.locator("#award-downloads a")
-    names = links.all_text_contents()
+    names = [a.get_attribute("data-name") for a in links.all()]
+    # Shown by what the clerk calls them, each with its formats; the units' ZIPs under one heading.
+    expect(page.locator("#award-downloads li", has_text="Quyết định khen thưởng — Word · PDF")).to_have_count(1)
+    expect(page.locator("#award-downloads h5", has_text="Theo đơn vị")).to_have_count(1)
     assert "quyet_dinh/quyet_dinh.docx" in names and "bang_khen/bang_khen.pdf" in names
     assert sum(n.startswith("bang_khen/theo_don_vi/") for n in names) == 15
     with page.expect_download() as info:
-        page.click("#award-downloads a:text-is('quyet_dinh_bang_khen.zip')")
+        page.click("#award-downloads a[data-name='quyet_dinh_bang_khen.zip']")
     with zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read())) as z:
         inside = z.namelist()
     assert "quyet_dinh/danh_sach_khen_thuong.docx" in inside and "bang_khen/so_cap_bang.docx" in inside
@@ -109,9 +112,9 @@ def test_the_papers_after_the_decision_are_one_button_each_with_a_preview_and_a_
         click_and_wait(page, button, api)
         expect(page.locator("#status")).to_contain_text(said)
         expect(page.locator("#previews figcaption", has_text=caption)).to_have_count(1)
-        assert file in page.locator("#award-downloads a").all_text_contents()
+        assert file in [a.get_attribute("data-name") for a in page.locator("#award-downloads a").all()]
         with page.expect_download() as info:
-            page.click(f"#award-downloads a:text-is('{file}')")
+            page.click(f"#award-downloads a[data-name='{file}']")
         assert open(info.value.path(), "rb").read() == (server.out / file).read_bytes()
     for img in page.locator("#previews img").all():
         assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())

@@ -67,14 +67,14 @@ def test_uploading_lists_shows_each_status_and_every_problem_by_row_and_column(b
     expect_text(page.locator("#inbox li"), ["01-Thanh pho.xlsx Bỏ tệp này", "04-Dinh Lap.xlsx Bỏ tệp này"])
     page.screenshot(path=str(ROOT / "docs" / "tiep-nhan.png"), full_page=True)
     with page.expect_download() as info:
-        page.click("#intake-downloads a:text-is('tong_hop_de_nghi.xlsx')")
+        page.click("#intake-downloads a[data-name='tong_hop_de_nghi.xlsx']")
     target = tmp_path / "tong_hop.xlsx"
     info.value.save_as(target)
     wb = load_workbook(target)
     assert [c.value for c in wb["Cá nhân"][2]][1:3] == ["LĐLĐ huyện Đình Lập", "Nguyễn Văn An"]
     assert wb["Cá nhân"].max_row == 2  # Thành phố's list, with its problem, adds nothing
     with page.expect_download() as info:
-        page.click("#intake-downloads a:text-is('loi_tiep_nhan.xlsx')")
+        page.click("#intake-downloads a[data-name='loi_tiep_nhan.xlsx']")
     info.value.save_as(tmp_path / "loi.xlsx")
     book = load_workbook(tmp_path / "loi.xlsx")
     assert book.sheetnames == ["LĐLĐ Thành phố"]  # one sheet per unit, to send back as it is
@@ -95,7 +95,7 @@ def test_a_file_can_be_dropped_and_the_packs_built(browser, server, packs, tmp_p
     click_and_wait(page, "#packs", "/api/intake/packs")
     expect_text(page.locator("#status"), "Đã tạo 60 tệp hồ sơ mẫu cho 15 đơn vị (tải ho_so.zip).")
     with page.expect_download() as info:
-        page.click("#intake-downloads a:text-is('ho_so.zip')")
+        page.click("#intake-downloads a[data-name='ho_so.zip']")
     info.value.save_as(tmp_path / "ho_so.zip")
     names = zipfile.ZipFile(tmp_path / "ho_so.zip").namelist()
     assert len(names) == 60 and "ho_so/04-LĐLĐ huyện Đình Lập/to_trinh.docx" in names
@@ -136,7 +136,7 @@ def test_the_chase_letter_is_one_button_naming_the_units_the_table_marks(browser
     page.wait_for_function("() => { const i = document.querySelector('#chase-preview img'); "
                            "return i && i.complete && i.naturalWidth > 0; }")
     with page.expect_download() as info:
-        page.click("#intake-downloads a:text-is('don_doc/phu_luc_don_doc.docx')")
+        page.click("#intake-downloads a[data-name='don_doc/phu_luc_don_doc.docx']")
     import docx as python_docx
 
     annex = python_docx.Document(info.value.path())

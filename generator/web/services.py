@@ -12,10 +12,10 @@ from pathlib import Path
 
 from flask import abort, current_app, render_template, send_file
 
-from .. import documents, pdf
+from .. import cycle, documents, pdf
 from ..config import parse_plan
 from ..output import write_all
-from ..steps import Request
+from ..steps import BY_KEY, Request
 
 
 class Services:
@@ -131,6 +131,14 @@ class Services:
             for name in names:
                 z.write(self.out_dir / name, name)
         write_all(self.out_dir, {target: buf.getvalue()})
+
+
+def shelves(names: list[str]) -> list[dict]:
+    """The files `names` (paths under output/) by step and by what the clerk calls them, as the
+    page's JSON: {"title", "entries": [{"label", "links": [{"text", "name"}]}], "per_unit": …}."""
+    entry = lambda e: {"label": e.label, "links": [link._asdict() for link in e.links]}  # noqa: E731
+    return [{"step": sh.step, "title": BY_KEY[sh.step].title, "entries": [entry(e) for e in sh.entries],
+             "per_unit": [entry(e) for e in sh.per_unit]} for sh in cycle.shelves(names)]
 
 
 def quiet(line: str) -> None:

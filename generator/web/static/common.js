@@ -53,16 +53,43 @@ async function send(url, body, retried = false) {
   return { status: res.status, data };
 }
 
-// A list of download links: each name under `prefix` (download/…), textContent only.
-function linkList(list, names, prefix) {
-  list.replaceChildren();
-  for (const name of names) {
+// Downloads by what the clerk calls them, grouped by step: «Quyết định khen thưởng — Word · PDF»,
+// and each unit's files under one «Theo đơn vị» heading (cycle.shelves on the server). Each link
+// keeps its file's path in data-name; textContent only.
+function shelfList(box, shelves, prefix) {
+  box.replaceChildren();
+  const entry = (e) => {
     const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = prefix + encodeURIComponent(name);
-    a.textContent = name;
-    li.append(a);
-    list.append(li);
+    const label = document.createElement("span");
+    label.textContent = e.label + " — ";
+    li.append(label);
+    e.links.forEach((link, i) => {
+      if (i) li.append(" · ");
+      const a = document.createElement("a");
+      a.href = prefix + encodeURIComponent(link.name);
+      a.dataset.name = link.name;
+      a.textContent = link.text;
+      li.append(a);
+    });
+    return li;
+  };
+  for (const shelf of shelves) {
+    const part = document.createElement("div");
+    part.className = "shelf";
+    const h = document.createElement("h4");
+    h.textContent = shelf.title;
+    const list = document.createElement("ul");
+    shelf.entries.forEach((e) => list.append(entry(e)));
+    part.append(h, list);
+    if (shelf.per_unit.length) {
+      const sub = document.createElement("h5");
+      sub.textContent = "Theo đơn vị";
+      const units = document.createElement("ul");
+      units.className = "per-unit";
+      shelf.per_unit.forEach((e) => units.append(entry(e)));
+      part.append(sub, units);
+    }
+    box.append(part);
   }
 }
 
@@ -111,4 +138,36 @@ async function act(show, url, body, busy) {
   running = false;
   setStatus(data.message, data.ok ? "" : "error");
   if (data.table) show(data);
+  refreshNav();
+  return data;
+}
+
+// The strip of the cycle's steps at the top of every view, redrawn after an action.
+async function refreshNav() {
+  const list = document.querySelector("nav.cycle ol");
+  if (!list) return;
+  let nav;
+  try {
+    nav = (await (await fetch("api/cycle/nav")).json()).nav;
+  } catch (e) {
+    return; // the action's own answer says what went wrong
+  }
+  list.querySelectorAll("li.step").forEach((li) => li.remove());
+  for (const st of nav) {
+    const li = document.createElement("li");
+    li.className = "step " + st.cls;
+    const a = document.createElement("a");
+    a.href = st.href;
+    a.textContent = st.title;
+    li.append(a, `: ${st.state}`);
+    list.append(li);
+  }
+}
+
+// A build's result at once: its file downloaded (`name`, when the list offers it), else the
+// list of its documents scrolled into view.
+function offer(box, name) {
+  const link = name && box.querySelector(`a[data-name="${CSS.escape(name)}"]`);
+  if (link) link.click();
+  else box.scrollIntoView({ block: "start" });  // "start": the sticky bar at the bottom would cover it
 }

@@ -61,17 +61,24 @@ function render(view) {
     fig.append(img, cap);
     box.append(fig);
   }
-  linkList(document.getElementById("award-downloads"), view.downloads, "download/khen-thuong/");
+  shelfList(document.getElementById("award-downloads"), view.documents, "download/khen-thuong/");
 }
 
-document.getElementById("decision").addEventListener("click", () =>
-  act(render, "api/decision/build", { allow_incomplete: document.getElementById("allow-incomplete").checked },
-      "Đang lập Quyết định…"));
-document.getElementById("certificates").addEventListener("click", () =>
-  act(render, "api/certificates/build", {}, "Đang in Bằng khen (một lần chuyển sang PDF cho tất cả)…"));
+const downloads = document.getElementById("award-downloads");
+document.getElementById("decision").addEventListener("click", async () => {
+  const data = await act(render, "api/decision/build",
+                         { allow_incomplete: document.getElementById("allow-incomplete").checked }, "Đang lập Quyết định…");
+  if (data.ok) offer(downloads);
+});
+document.getElementById("certificates").addEventListener("click", async () => {
+  const data = await act(render, "api/certificates/build", {}, "Đang in Bằng khen (một lần chuyển sang PDF cho tất cả)…");
+  if (data.ok) offer(downloads);
+});
 
 for (const [group, busy] of Object.entries(PAPERS)) {
-  document.getElementById(group).addEventListener("click", () => act(render, `api/papers/${group}`, {}, busy));
+  document.getElementById(group).addEventListener("click", async () => {
+    if ((await act(render, `api/papers/${group}`, {}, busy)).ok) offer(downloads);
+  });
 }
 
 render(JSON.parse(document.getElementById("view").textContent));

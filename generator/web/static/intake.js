@@ -70,7 +70,7 @@ function render(view) {
     li.append(button);
     inbox.append(li);
   }
-  linkList(document.getElementById("intake-downloads"), view.downloads, "download/tiep-nhan/");
+  shelfList(document.getElementById("intake-downloads"), view.documents, "download/tiep-nhan/");
 }
 
 document.getElementById("lists").addEventListener("change", async (e) => {
@@ -105,6 +105,9 @@ function showChase(view) {
   box.append(fig);
 }
 
-document.getElementById("packs").addEventListener("click", () => act(render, "api/intake/packs", {}, "Đang tạo bộ hồ sơ mẫu…"));
+document.getElementById("packs").addEventListener("click", async () => {
+  const data = await act(render, "api/intake/packs", {}, "Đang tạo bộ hồ sơ mẫu…");
+  if (data.ok) offer(document.getElementById("intake-downloads"), "ho_so.zip");
+});
 
 render(JSON.parse(document.getElementById("view").textContent));

@@ -252,7 +252,7 @@ document.getElementById("build").addEventListener("click", async () => {
   if (mine === ticket) show(data);
   setStatus(data.message, status === 200 && data.ok ? "" : "error");
   if (status !== 200 || !data.ok) return;
-  linkList(document.getElementById("downloads"), data.files, "download/");
+  shelfList(document.getElementById("downloads"), data.documents, "download/");
   const previews = document.getElementById("previews");
   previews.replaceChildren();
   for (const name of data.previews) {
@@ -262,6 +262,7 @@ document.getElementById("build").addEventListener("click", async () => {
     previews.append(img);
   }
   document.getElementById("result").hidden = false;
+  offer(document.getElementById("result"));
 });
 
 // -- spreadsheet import -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ...exceptions import AwardsError, GeneratorError
 from ...main import DECISION_LIST, PAPER_FOLDERS, read_manifest_of
 from ...pdf import find_soffice
 from ...steps import run_step
-from ..services import quiet, services
+from ..services import quiet, services, shelves
 
 bp = Blueprint("awards", __name__)
 
@@ -50,7 +50,8 @@ def view() -> dict:
         sum(a.unit == row.name for a in part) for part in (chosen.collectives, chosen.individuals)]} for row in table]
     shown = sorted(s.previews_named("khen-*.png"),
                    key=lambda n: ORDER.index(n[5:-4]) if n[5:-4] in ORDER else len(ORDER))
-    return {"ok": True, "table": rows, "downloads": files(), "previews": shown,
+    downloads = files()
+    return {"ok": True, "table": rows, "downloads": downloads, "documents": shelves(downloads), "previews": shown,
             "stale": intake.stale(plan, s.out_dir) if plan.nominations is not None else [],
             "decision": None if chosen is None else {"collectives": len(chosen.collectives),
                                                       "individuals": len(chosen.individuals)}}

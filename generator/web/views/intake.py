@@ -11,7 +11,7 @@ from ...exceptions import GeneratorError
 from ...output import write_all
 from ...sheets import KINDS_TEXT, LIST_SUFFIXES
 from ...steps import run_step
-from ..services import quiet, services
+from ..services import quiet, services, shelves
 
 bp = Blueprint("intake", __name__)
 
@@ -35,10 +35,10 @@ def view(result=None) -> dict:
     as_json = lambda p: {"file": p.file, "sheet": p.sheet, "row": p.line, "column": p.column,  # noqa: E731
                          "message": p.message, "line": p.render()}
     table = [{**r._asdict(), "either": intake.either(r.collectives_quota)} for r in table]
+    downloads = [n for n in FILES if (s.out_dir / n).is_file()]
     return {"ok": True, "table": table, "files": files, "stale": intake.stale(plan, s.out_dir),
             "notes": [as_json(p) for p in (result.notes if result else ())],
-            "problems": [as_json(p) for p in problems],
-            "downloads": [n for n in FILES if (s.out_dir / n).is_file()]}
+            "problems": [as_json(p) for p in problems], "downloads": downloads, "documents": shelves(downloads)}
 
 
 @bp.get("/tiep-nhan")
@@ -104,8 +104,9 @@ def packs():
     s = services()
     with s.lock:
         built = run_step("packs", s.request(), tell=quiet).result
-        s.zip_into(PACKS_ZIP, [p.relative_to(s.out_dir).as_posix() for p in sorted(built.written)])
-    return jsonify({**view(), "message": f"Đã tạo {len(built.written)} tệp hồ sơ mẫu cho "
+        shown = [p.relative_to(s.out_dir).as_posix() for p in sorted(built.written) if not p.name.startswith(".")]
+        s.zip_into(PACKS_ZIP, shown)
+    return jsonify({**view(), "message": f"Đã tạo {len(shown)} tệp hồ sơ mẫu cho "
                     f"{len(built.allocation.rows) + 1} đơn vị (tải {PACKS_ZIP})."})
 
 

@@ -16,7 +16,7 @@ from ...model import Unit
 from ...pdf import find_soffice
 from ...steps import run_step
 from .. import editing, importing
-from ..services import services
+from ..services import services, shelves
 
 bp = Blueprint("plan", __name__)
 
@@ -141,9 +141,10 @@ def api_build():
         except GeneratorError as err:
             return jsonify({**result, "ok": False, "message": err.on_page()}), 500
         except (OSError, subprocess.CalledProcessError) as err:
-            return jsonify({**result, "ok": True, "files": files, "previews": [],
+            return jsonify({**result, "ok": True, "files": files, "documents": shelves(files), "previews": [],
                             "message": f"Đã tạo văn bản; không dựng được ảnh xem trước: {err}"})
-    return jsonify({**result, "ok": True, "files": files, "previews": pngs, "message": "Đã tạo văn bản."})
+    return jsonify({**result, "ok": True, "files": files, "documents": shelves(files), "previews": pngs,
+                    "message": "Đã tạo văn bản."})
 
 
 @bp.get("/download/<name>")
