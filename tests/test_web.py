@@ -143,7 +143,7 @@ def test_build_and_download_both_documents(page, site, tmp_path):
     if shutil.which("soffice"):
         assert page.locator("#previews img").count() == 3  # Kế hoạch, Phụ lục, Đề cương báo cáo
         page.locator("#previews img").first.evaluate("img => img.decode()")
-    page.screenshot(path=str(ROOT / "docs" / "web-page.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "web-page.png"), full_page=True)  # renders whole
 
 
 def _sheet_rows():

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from generator.cli import main as cli_main
 
-from .conftest import ROOT, click_and_wait
+from .conftest import click_and_wait
 from .rendering import require_libreoffice
 from .test_award_decision import LISTS
 from .test_web import expect_text
@@ -66,7 +66,7 @@ def test_building_the_decision_and_the_certificates_shows_their_first_pages(brow
         ["Tờ trình của Ban", "Quyết định", "Danh sách kèm theo", "Bằng khen đầu tiên", "Sổ cấp Bằng khen"])
     for img in page.locator("#previews img").all():  # every preview loaded, not a broken image
         assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
-    page.screenshot(path=str(ROOT / "docs" / "quyet-dinh.png"), full_page=True)
+    page.screenshot(path=str(server.out.parent / "quyet-dinh.png"), full_page=True)  # renders whole
     links = page.locator("#award-downloads a")
     names = [a.get_attribute("data-name") for a in links.all()]
     # Shown by what the clerk calls them, each with its formats; the units' ZIPs under one heading.

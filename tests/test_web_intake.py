@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from generator.cli import main as cli_main
 
-from .conftest import ROOT, SHIPPED_CONFIG, click_and_wait
+from .conftest import SHIPPED_CONFIG, click_and_wait
 from .test_award_intake import collective, fill, person, sections
 from .test_web import expect_text
 from .test_web_safety import Server, _client, open_page
@@ -65,7 +65,7 @@ def test_uploading_lists_shows_each_status_and_every_problem_by_row_and_column(b
     expect_text(status(page, 1), "có lỗi")
     expect_text(page.locator("#intake tr.problems li"), [f"dòng {row}, cột E (Chức vụ): chưa điền «Chức vụ» (cá nhân)."])
     expect_text(page.locator("#inbox li"), ["01-Thanh pho.xlsx Bỏ tệp này", "04-Dinh Lap.xlsx Bỏ tệp này"])
-    page.screenshot(path=str(ROOT / "docs" / "tiep-nhan.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "tiep-nhan.png"), full_page=True)  # renders whole
     with page.expect_download() as info:
         page.click("#intake-downloads a[data-name='tong_hop_de_nghi.xlsx']")
     target = tmp_path / "tong_hop.xlsx"
