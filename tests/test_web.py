@@ -8,6 +8,7 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from generator.config import load_plan
 from generator.web.app import create_app
@@ -89,6 +90,26 @@ def test_4_5_shows_the_clis_message_inline_and_nothing_is_saved(page, site):
     assert config.read_bytes() == before
     assert not (config.parent / "backups").exists()
     assert row(page, 5).locator(".members").input_value() == "4.5"  # nothing typed is lost
+
+
+def test_the_units_table_keeps_its_columns_when_an_error_appears(page, site):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    widths = lambda: [round(b["width"]) for b in (h.bounding_box() for h in page.locator("#units thead th").all())]  # noqa: E731
+    before = widths()
+    row(page, 5).locator(".members").fill("4.5")  # a long message under the count
+    row(page, 3).locator(".name").fill("")  # and one under a name
+    expect(row(page, 5).locator('.err[data-for="members"]')).not_to_be_empty()
+    assert widths() == before
+    tops = [b.bounding_box()["y"] for b in row(page, 5).locator(".actions button").all()]
+    assert max(tops) - min(tops) < 5  # ↑ ↓ ✕ on one line (a wrapped button sits a line lower)
+
+
+def test_enter_in_a_count_saves_as_the_save_button_does(page, site):
+    _, config, _ = site
+    row(page, 4).locator(".members").fill("2001")
+    row(page, 4).locator(".members").press("Enter")
+    expect_text(page.locator("#status"), re.compile(r"^Đã lưu plan\.yaml"))
+    assert "    members: 2001" in config.read_text(encoding="utf-8").splitlines()
 
 
 def test_save_keeps_the_yamls_comments_and_writes_a_dated_backup(page, site):

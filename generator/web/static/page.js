@@ -226,6 +226,14 @@ document.getElementById("conflict-apply").addEventListener("click", () => {
 
 document.getElementById("conflict-reload").addEventListener("click", () => location.reload());
 
+// Enter in a field saves, as in a form: the keyboard alone is enough to edit and keep a count.
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && e.target.matches("#units input, .doc input")) {
+    e.preventDefault();
+    document.getElementById("save").click();
+  }
+});
+
 document.getElementById("save").addEventListener("click", async () => {
   setStatus("Đang lưu…", "busy");
   const mine = ++ticket;
