@@ -152,8 +152,10 @@ def states(config_path: Path, out: Path, templates: Path | None = None) -> list[
         found.append(StepState("intake", WAITING, "", f"chờ các đơn vị gửi danh sách (0/{len(table)} đơn vị đủ)."))
     else:
         changed = intake.stale(plan, out)
-        found.append(StepState("intake", STALE if changed else DONE, _when(out_[intake.MARKS_FILE]),
-                               f"{full}/{len(table)} đơn vị đủ." + (" " + changed[0] if changed else "")))
+        state = STALE if changed else DONE if full == len(table) else WAITING
+        found.append(StepState("intake", state, _when(out_[intake.MARKS_FILE]), f"{full}/{len(table)} đơn vị đủ"
+                               + ("." if full == len(table) else ": chờ các đơn vị còn lại gửi hoặc sửa danh sách.")
+                               + (" " + changed[0] if changed else "")))
     chase = out_["don_doc/cong_van_don_doc.docx"]
     if plan.chase is not None:
         if chase.is_file():

@@ -105,10 +105,10 @@ def _paper(group: str) -> Callable[[Request], Any]:
     return run
 
 
-def _check(request: Request) -> int:
-    from .checker.report import run_check  # lxml and the rules: only when a file is checked
+def _check(request: Request):
+    from .checker.report import check_files  # lxml and the rules: only when a file is checked
 
-    return run_check(list(request.paths), request.option("format", "text"), render=request.option("render", True))
+    return check_files(list(request.paths), render=request.option("render", True))
 
 
 def _check_template(request: Request):
@@ -157,7 +157,7 @@ STEPS: tuple[Step, ...] = (
          "công văn gửi Quyết định khen thưởng đến các đơn vị có người được khen (output/thong_bao/)",
          _paper("results"), summary.written, old_flag="--results"),
     Step("check", "kiem-tra", "Kiểm tra thể thức", "kiểm tra thể thức các tệp .docx theo NĐ 30/2020, không tạo văn bản",
-         _check, code=lambda code: code, settles=False, old_flag="--check"),
+         _check, summary.check_reports, code=summary.check_code, settles=False, old_flag="--check"),
     Step("check_template", "kiem-tra-mau", "Kiểm tra mẫu",
          "kiểm tra thẻ trong mẫu (mặc định: các mẫu của kế hoạch) với dữ liệu của tệp cấu hình",
          _check_template, summary.template_findings, code=summary.template_code, settles=False,

@@ -109,6 +109,18 @@ def chase(result, request) -> list[str]:
              + ", ".join(f"{u['name']} ({u['status']})" for u in result.chased) + "."] + written(result))
 
 
+def check_reports(reports, request) -> list[str]:
+    from .checker.report import as_json, as_text  # the checker: only when a file is checked
+
+    return [as_json(reports) if request.option("format", "text") == "json" else as_text(reports)]
+
+
+def check_code(reports) -> int:
+    from .checker.report import exit_code  # the checker: only when a file is checked
+
+    return exit_code(reports)
+
+
 def template_findings(findings, request) -> list[str]:
     from .templatecheck import report  # Jinja: only once something is rendered or checked
 

@@ -130,7 +130,18 @@ def as_json(reports: list[FileReport]) -> str:
 
 
 def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
+    """kiem-tra: the reports printed, readable or as JSON; 1 when a file has an error."""
+    reports = check_files(paths, render)
+    print(as_json(reports) if fmt == "json" else as_text(reports))
+    return exit_code(reports)
 
+
+def exit_code(reports: list[FileReport]) -> int:
+    return 1 if any(rep.errors for rep in reports) else 0
+
+
+def check_files(paths: list[Path], render: bool = True) -> list[FileReport]:
+    """Every file's report, in order; LibreOffice started once for the batch."""
     from concurrent.futures import ThreadPoolExecutor
 
     laid_out: dict = {}
@@ -149,5 +160,4 @@ def run_check(paths: list[Path], fmt: str = "text", render: bool = True) -> int:
         if len(paths) > 1:
             progress.report("Đang kiểm tra", n, len(paths))
         reports.append(check_file(path, render, laid_out.get(path), loaded[path]))
-    print(as_json(reports) if fmt == "json" else as_text(reports))
-    return 1 if any(rep.errors for rep in reports) else 0
+    return reports

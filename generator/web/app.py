@@ -34,7 +34,7 @@ from ..config import load_plan
 from ..exceptions import GeneratorError
 from ..output import recover, recover_all
 from .services import Services
-from .views import awards, cycle, intake, plan
+from .views import awards, check, cycle, intake, plan
 
 MAX_UPLOAD = plan.MAX_UPLOAD
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
@@ -64,7 +64,7 @@ def create_app(config_path: Path, out_dir: Path, templates_dir: Path | None = No
     app.extensions["plan_docs"] = {"services": shared, "close": shared.close}
     _guard(app, shared, extra_hosts, latest)
     _errors(app)
-    for view in (plan.bp, intake.bp, awards.bp, cycle.bp):
+    for view in (plan.bp, intake.bp, awards.bp, cycle.bp, check.bp):
         app.register_blueprint(view)
     # Where the cycle stands, at the top of every view (read when a page is rendered, not per request).
     app.context_processor(lambda: {"cycle_nav": cycle.nav})

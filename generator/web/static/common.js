@@ -153,6 +153,7 @@ async function refreshNav() {
     return; // the action's own answer says what went wrong
   }
   list.querySelectorAll("li.step").forEach((li) => li.remove());
+  const tool = list.querySelector("li.tool"); // the checker stays last
   for (const st of nav) {
     const li = document.createElement("li");
     li.className = "step " + st.cls;
@@ -160,7 +161,7 @@ async function refreshNav() {
     a.href = st.href;
     a.textContent = st.title;
     li.append(a, `: ${st.state}`);
-    list.append(li);
+    list.insertBefore(li, tool);
   }
 }
 

@@ -11,7 +11,7 @@ function render(view) {
   const byStep = new Map(view.documents.map((shelf) => [shelf.step, shelf]));
   view.steps.forEach((st, i) => {
     const card = document.createElement("section");
-    card.className = "step " + st.cls;
+    card.className = "step-card " + st.cls;
     card.id = "buoc-" + st.step;
     const h = document.createElement("h2");
     h.textContent = `${i + 1}. ${st.title}`;
