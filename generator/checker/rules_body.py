@@ -240,6 +240,8 @@ def _rendered(ctx):
     return ctx.rendered
 
 
+# The three layout rules below are good practice, not NĐ 30's (nor the format spec's): what they
+# find is «thông tin», never an error of thể thức.
 @rule("khoi_ky_mot_trang", "Khối chữ ký không bị tách sang hai trang", skip=NO_SIGNER_BLOCK)
 def _signer_one_page(ctx):
     r = _rendered(ctx)
@@ -249,7 +251,7 @@ def _signer_one_page(ctx):
     if pa is None or pn is None:
         raise NotEvaluated("không tìm thấy khối chữ ký trên trang đã dựng")
     if pa != pn:
-        return [Finding("khoi_ky_mot_trang", LOI, at(name), f"chức vụ ở trang {pa}, họ tên ở trang {pn}: khối chữ ký bị tách trang.")]
+        return [Finding("khoi_ky_mot_trang", THONG_TIN, at(name), f"chức vụ ở trang {pa}, họ tên ở trang {pn}: khối chữ ký bị tách trang.")]
     return []
 
 
@@ -262,7 +264,7 @@ def _signer_alone(ctx):
     if page is None:
         raise NotEvaluated("không tìm thấy khối chữ ký trên trang đã dựng")
     if page > 1 and not r.text_above(page, anchor.text):
-        return [Finding("trang_chi_co_chu_ky", LOI, f"trang {page}",
+        return [Finding("trang_chi_co_chu_ky", THONG_TIN, f"trang {page}",
                         f"khối chữ ký đứng riêng ở đầu trang {page}, không có dòng nội dung nào đi cùng; "
                         "chuyển vài dòng cuối của nội dung sang cùng trang.")]
     return []
@@ -271,5 +273,5 @@ def _signer_alone(ctx):
 @rule("dong_mot_chu", "Trang 1 không có dòng cuối đoạn chỉ một chữ")
 def _runt(ctx):
     r = _rendered(ctx)
-    return [Finding("dong_mot_chu", LUU_Y, f"trang 1, «{words}»", "dòng cuối của đoạn chỉ có một chữ; sửa câu chữ hoặc giãn chữ để đoạn gọn hơn.")
+    return [Finding("dong_mot_chu", THONG_TIN, f"trang 1, «{words}»", "dòng cuối của đoạn chỉ có một chữ; sửa câu chữ hoặc giãn chữ để đoạn gọn hơn.")
             for words in r.runts(1)]
