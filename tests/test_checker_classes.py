@@ -630,3 +630,72 @@ def test_the_same_margin_in_many_sections_is_one_finding_naming_them(tmp_path):
     d.save(str(path))
     assert [m for m in messages(path) if m.startswith("le_trang")] == ["le_trang: lề dưới 10.0 mm; NĐ 30: 20–25 mm."]
     assert [f.location for f in check_file(path, render=False).findings if f.rule == "le_trang"] == ["mục 1, 2, 3, 4"]
+
+
+# -- class 4: a rule line drawn as a shape -----------------------------------------------------------------
+
+VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+WPS_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+
+
+def _wps(geometry: str, line: str = "", cy: int = 0, fill: str = "") -> str:
+    return (f'<w:drawing {WPS_NS}><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+            'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="1270000" cy="{cy}"/><wp:wrapNone/><wp:docPr id="90" name="Rule"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f'<wps:wsp><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1270000" cy="{cy}"/></a:xfrm>{geometry}{fill}{line}'
+            '</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>')
+
+
+RULES_DRAWN = {
+    "v:line": f'<w:pict {VML}><v:line from="0,0" to="100pt,0" strokeweight="1pt"/></w:pict>',
+    "v:shape, a straight path": f'<w:pict {VML}><v:shape style="position:absolute;width:100pt;height:0" '
+                                'coordsize="2000,1" path="m0,0l2000,0e" strokeweight="1pt"/></w:pict>',
+    "v:shape, the straight connector": f'<w:pict {VML}><v:shape type="#_x0000_t32" o:connectortype="straight" '
+                                       'style="position:absolute;width:100pt;height:0"/></w:pict>',
+    "v:rect, a thin filled bar": f'<w:pict {VML}><v:rect style="position:absolute;width:100pt;height:1pt" '
+                                 'fillcolor="black" stroked="f"/></w:pict>',
+    "wps:wsp, line geometry": _wps('<a:prstGeom prst="line"><a:avLst/></a:prstGeom>'),
+    "wps:wsp, a one-segment path": _wps('<a:custGeom><a:pathLst><a:path w="100" h="0"><a:moveTo><a:pt x="0" y="0"/>'
+                                        '</a:moveTo><a:lnTo><a:pt x="100" y="0"/></a:lnTo></a:path></a:pathLst></a:custGeom>'),
+    "wps:wsp, a thin filled rectangle": _wps('<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>', cy=12700,
+                                             fill='<a:solidFill><a:srgbClr val="000000"/></a:solidFill>'),
+}
+NOT_DRAWN = {
+    "v:line, its stroke off": f'<w:pict {VML}><v:line from="0,0" to="100pt,0" stroked="f"/></w:pict>',
+    "wps:wsp, line geometry without a stroke": _wps('<a:prstGeom prst="line"><a:avLst/></a:prstGeom>',
+                                                    line="<a:ln><a:noFill/></a:ln>"),
+    "wps:wsp, a text box": _wps('<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>', cy=635000),
+}
+
+
+def _rule_drawn_as(tmp_path, shape_xml: str):
+    """The scratch document with the issuing body's rule (a border) replaced by a shape anchored
+    in the same (empty) paragraph under it."""
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    left = d.tables[0].rows[0].cells[0]
+    holder = next(p for p in left.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None)
+    holder._p.pPr.remove(holder._p.pPr.find(qn("w:pBdr")))
+    run = holder.add_run()._r
+    w_ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    run.append(etree.fromstring(shape_xml.replace("<w:pict ", "<w:pict " + w_ns).replace("<w:drawing ", "<w:drawing " + w_ns)))
+    d.save(str(path))
+    return path
+
+
+MISSING = "co_quan_ban_hanh: không thấy đường kẻ ngang dưới tên cơ quan ban hành"
+
+
+@pytest.mark.parametrize("kind", RULES_DRAWN)
+def test_a_rule_line_drawn_as_a_shape_is_seen(tmp_path, kind):
+    assert not [m for m in messages(_rule_drawn_as(tmp_path, RULES_DRAWN[kind])) if m.startswith(MISSING)]
+
+
+@pytest.mark.parametrize("kind", NOT_DRAWN)
+def test_a_shape_that_prints_no_line_is_not_a_rule(tmp_path, kind):
+    assert [m for m in messages(_rule_drawn_as(tmp_path, NOT_DRAWN[kind])) if m.startswith(MISSING)]

@@ -9,6 +9,7 @@ from typing import Callable
 
 from ..findings import LOI, Finding
 from .docmodel import Document, Para
+from .drawings import draws_a_rule
 from .elements import Elements, is_rule_para
 
 DAT, KHONG_DAT, KHONG_DANH_GIA = "đạt", "không đạt", "không đánh giá được"
@@ -114,9 +115,4 @@ def rule_below(doc: Document, p: Para) -> bool:
         below = doc.paragraphs[p.index + 1:p.index + 4]
     if below and (below[0].has_border_above or is_rule_para(below[0])):
         return True
-    for q in [p] + below:
-        xml = q.element
-        if xml is not None and xml.xpath(".//*[local-name()='line'] | .//*[local-name()='prstGeom']"
-                                         "[@prst='line' or @prst='straightConnector1']"):
-            return True
-    return False
+    return any(draws_a_rule(q.element) for q in [p] + below)
