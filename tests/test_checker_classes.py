@@ -699,3 +699,49 @@ def test_a_rule_line_drawn_as_a_shape_is_seen(tmp_path, kind):
 @pytest.mark.parametrize("kind", NOT_DRAWN)
 def test_a_shape_that_prints_no_line_is_not_a_rule(tmp_path, kind):
     assert [m for m in messages(_rule_drawn_as(tmp_path, NOT_DRAWN[kind])) if m.startswith(MISSING)]
+
+
+# -- class 7: the signer's name centred on the title, judged by print ----------------------------------
+
+def _name_placed(path, how):
+    """The signer's name paragraph re-laid: `how` gets it and its cell's text width (twips)."""
+    d = docx.Document(str(path))
+    cell = d.tables[-1].rows[0].cells[1]
+    width = int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) - 2 * 108  # less the cell's default margins
+    how(cell.paragraphs[-1], width)
+    d.save(str(path))
+
+
+def _centre_tab(p, width):
+    """Left-aligned, the name after a centre tab stop in the middle of the cell: prints centred."""
+    p.alignment = 0
+    p.paragraph_format.tab_stops.add_tab_stop(docx.shared.Twips(width // 2), docx.enum.text.WD_TAB_ALIGNMENT.CENTER)
+    p.runs[0].text = "\t" + p.runs[0].text
+
+
+def _pushed_aside(p, width):
+    """Centred, but an indent of 30 mm on the left moves its centre 15 mm right."""
+    p.paragraph_format.left_indent = docx.shared.Mm(30)
+
+
+def test_a_name_centred_by_a_tab_stop_prints_centred_and_is_not_a_finding(tmp_path):
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+    path = scratch(tmp_path)
+    _name_placed(path, _centre_tab)
+    printed = [f for f in check_file(path, render=True).findings if f.rule == "chu_ky"]
+    assert printed == []
+    unprinted = [f.message for f in check_file(path, render=False).findings if f.rule == "chu_ky"]
+    assert unprinted == ["họ tên người ký: phải căn giữa (xét theo thuộc tính của đoạn, không dựng trang)."]
+
+
+def test_a_centred_name_pushed_aside_by_an_indent_is_found_on_the_printed_page(tmp_path):
+    from .rendering import require_libreoffice
+
+    require_libreoffice()
+    path = scratch(tmp_path)
+    _name_placed(path, _pushed_aside)
+    (finding,) = [f for f in check_file(path, render=True).findings if f.rule == "chu_ky"]
+    off = float(re.search(r"in lệch ([\d.]+) mm", finding.message).group(1))
+    assert 13 < off < 17 and "đo trên trang đã dựng" in finding.message

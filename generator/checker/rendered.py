@@ -53,6 +53,17 @@ class Rendering:
         before = _squash(self.pages[page - 1]).rsplit(_squash(text), 1)[0]
         return bool(re.sub(r"^\d+\s*", "", before).strip())
 
+    def lines_like(self, text: str) -> list[tuple[int, float, float]]:
+        """(page, top, horizontal centre), in points, of every printed line that reads `text`."""
+        ns = {"x": "http://www.w3.org/1999/xhtml"}
+        needle, found = _squash(text), []
+        for n, page in enumerate(self._bbox.findall(".//x:page", ns), 1):
+            for line in page.iterfind(".//x:line", ns):
+                words = line.findall("x:word", ns)
+                if words and _squash(" ".join(w.text or "" for w in words)) == needle:
+                    found.append((n, float(line.get("yMin")), (float(line.get("xMin")) + float(line.get("xMax"))) / 2))
+        return found
+
     def runts(self, page: int) -> list[str]:
         """Last lines of multi-line paragraphs that hold a single word, on one page."""
         ns = {"x": "http://www.w3.org/1999/xhtml"}

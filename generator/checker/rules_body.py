@@ -201,8 +201,34 @@ def _signer(ctx):
     out = []
     for p in ctx.el.authority:
         out += _format("chu_ky", p, "chức vụ người ký", 13, 14, bold=True, upper=True)
-    out += _format("chu_ky", name, "họ tên người ký", 13, 14, bold=True)
-    return out
+    out += _format("chu_ky", name, "họ tên người ký", 13, 14, bold=True, center=False)
+    return out + _name_centred(ctx, name)
+
+
+CENTRE_MM = 2.0  # how far the name's printed centre may lie from the title's (half a space is ~0.6 mm)
+
+
+def _name_centred(ctx, name) -> list[Finding]:
+    """NĐ 30 centres the signer's name under the title. Judged by print when the pages were laid
+    out (the centres of the two printed lines, within CENTRE_MM: a name centred by a tab stop
+    passes, a centred name pushed aside by an indent does not); by the paragraph's alignment
+    when they were not."""
+    title = ctx.el.authority[-1] if ctx.el.authority else None
+    printed = ctx.rendered
+    if printed is not None and title is not None:
+        names, titles = printed.lines_like(name.text), printed.lines_like(title.text)
+        pairs = [(t, n) for n in names for t in titles if t[0] == n[0] and t[1] < n[1]]
+        if pairs:
+            t, n = min(pairs, key=lambda tn: tn[1][1] - tn[0][1])  # the title nearest above the name
+            off = abs(n[2] - t[2]) * 25.4 / 72
+            if off > CENTRE_MM:
+                return [Finding("chu_ky", LOI, at(name), f"họ tên người ký in lệch {off:.1f} mm so với giữa dòng «{title.words}» "
+                                f"(NĐ 30: căn giữa dưới chức vụ; cho phép {CENTRE_MM:g} mm; đo trên trang đã dựng).")]
+            return []
+    if name.alignment != "center":
+        return [Finding("chu_ky", LOI, at(name), "họ tên người ký: phải căn giữa (xét theo thuộc tính của đoạn, "
+                        "không dựng trang).")]
+    return []
 
 
 @rule("cong_van", "Công văn có «V/v» và «Kính gửi»; văn bản có tên loại thì không có «V/v»", skip=("Phụ lục",))
