@@ -10,7 +10,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
+from typing import Callable
 
 from .exceptions import PdfError
 from .output import write_all
@@ -58,12 +60,19 @@ def find_soffice() -> str | None:
     return None
 
 
-def run_bounded(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
+class Stalled(subprocess.TimeoutExpired):
+    """The child made no progress (progress() unchanged) for `timeout` seconds."""
+
+
+def run_bounded(cmd: list[str], timeout: float, progress: Callable[[], int] | None = None,
+                stall: float | None = None) -> subprocess.CompletedProcess:
     """A child run to completion or killed with everything it started. soffice hands the work to
     soffice.bin, which a plain kill of soffice leaves running (re-parented, busy) for minutes;
     so the child gets its own process group (POSIX) or job of processes (Windows), and the
     whole group goes on a timeout or any other way out. Output is decoded as UTF-8 whatever
-    the code page, with undecodable bytes shown as U+FFFD rather than ending the run."""
+    the code page, with undecodable bytes shown as U+FFFD rather than ending the run. With
+    `progress` (a count that grows as the child works) and `stall`, a child whose count stays
+    the same for `stall` seconds is stopped too (Stalled)."""
     kwargs: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "stdin": subprocess.DEVNULL}
     if os.name == "nt":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
@@ -71,7 +80,7 @@ def run_bounded(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
         kwargs["start_new_session"] = True
     proc = subprocess.Popen(cmd, **kwargs)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = _wait(proc, timeout, progress, stall)
     except BaseException:
         _kill_group(proc)
         proc.communicate()
@@ -83,6 +92,25 @@ def run_bounded(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
         _kill_group(proc)  # soffice.bin may outlive soffice even after a normal exit
     decode = lambda b: (b or b"").decode("utf-8", errors="replace")  # noqa: E731
     return subprocess.CompletedProcess(cmd, proc.returncode, decode(out), decode(err))
+
+
+def _wait(proc: subprocess.Popen, timeout: float, progress, stall) -> tuple[bytes, bytes]:
+    if progress is None or stall is None:
+        return proc.communicate(timeout=timeout)
+    start = last = time.monotonic()
+    seen = progress()
+    while True:
+        try:
+            return proc.communicate(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            now = time.monotonic()
+            if now - start > timeout:
+                raise
+            count = progress()
+            if count != seen:
+                seen, last = count, now
+            elif now - last > stall:
+                raise Stalled(proc.args, stall) from None
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -106,10 +134,16 @@ def to_pdf_bytes(sources: list[Path], timeout: float = TIMEOUT_S) -> dict[str, b
     return result
 
 
-def pdf_bytes_of_each(sources: list[Path], timeout: float = TIMEOUT_S) -> tuple[dict[str, bytes], dict[Path, str]]:
+NOT_REACHED = ""  # pdf_bytes_of_each's reason for a source LibreOffice stalled before
+
+
+def pdf_bytes_of_each(sources: list[Path], timeout: float = TIMEOUT_S,
+                      stall: float | None = None) -> tuple[dict[str, bytes], dict[Path, str]]:
     """All `sources` in one LibreOffice start (a start costs about two seconds, a page a
     fraction of that): ({pdf name: bytes} of those it made, {source: why} of those it did not).
-    The sources' stems must differ."""
+    The sources' stems must differ. With `stall`: LibreOffice lays the files out in order, so
+    when no new PDF comes for `stall` seconds it is stopped, the file it was on is reported as
+    the one it could not lay out, and those after it as NOT_REACHED (for another start)."""
     soffice = find_soffice()
     if soffice is None:
         raise PdfError("không tìm thấy LibreOffice (lệnh soffice) để xuất PDF. " + INSTALL_HINT)
@@ -118,8 +152,14 @@ def pdf_bytes_of_each(sources: list[Path], timeout: float = TIMEOUT_S) -> tuple[
         outdir = Path(tmp, "out")
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, sources)]
+        made = lambda: len(list(outdir.glob("*.pdf"))) if outdir.is_dir() else 0  # noqa: E731
         try:
-            proc = run_bounded(cmd, timeout)
+            proc = run_bounded(cmd, timeout, made if stall else None, stall)
+        except Stalled:
+            result = {p.name: p.read_bytes() for p in outdir.glob("*.pdf")}
+            left = [src for src in sources if src.stem + ".pdf" not in result]
+            why = f"LibreOffice dựng trang tệp này quá {stall:.0f} giây không xong; đã dừng"
+            return result, {src: (why if i == 0 else NOT_REACHED) for i, src in enumerate(left)}
         except subprocess.TimeoutExpired:
             raise PdfError(f"LibreOffice không xuất xong PDF trong {timeout:.0f} giây; đã dừng.") from None
         except OSError as err:

@@ -130,6 +130,26 @@ def neutralized(path: Path, folder: Path) -> tuple[Path, list[str]]:
     return copy, removed
 
 
+STALL_S = 60  # a page of an ordinary draft takes a fraction of a second; a file still going after this is stuck
+
+
+def _laid_out(copies: list[Path]) -> tuple[dict[str, bytes], dict[Path, str]]:
+    """The PDFs of `copies` in as few LibreOffice starts as it takes: one, unless a file makes it
+    stall, which is stopped, named, and the files after it laid out in the next start."""
+    pdfs: dict[str, bytes] = {}
+    missing: dict[Path, str] = {}
+    todo = list(copies)
+    while todo:
+        try:
+            made, lost = pdf.pdf_bytes_of_each(todo, timeout=60 + 20 * len(todo), stall=STALL_S)
+        except PdfError as err:  # not started, or stopped at its timeout: none of these was laid out
+            return pdfs, {**missing, **{copy: str(err) for copy in todo}}
+        pdfs.update(made)
+        missing.update({copy: why for copy, why in lost.items() if why != pdf.NOT_REACHED})
+        todo = [copy for copy, why in lost.items() if why == pdf.NOT_REACHED]
+    return pdfs, missing
+
+
 def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
     """The printed pages of every file in one LibreOffice start, each laid out from its own copy
     that can fetch nothing (a stranger's file must not make this machine send a request; each
@@ -150,10 +170,7 @@ def render_many(paths: list[Path]) -> dict[Path, "Rendering | str"]:
             named = copy.with_name(f"t{i:04d}.docx")  # one stem each: LibreOffice writes stem.pdf
             copy.rename(named)
             copies[path] = (named, removed)
-        try:
-            pdfs, missing = pdf.pdf_bytes_of_each([c for c, _ in copies.values()], timeout=60 + 20 * len(copies))
-        except PdfError as err:  # not started, or stopped at its timeout: no file of the batch was laid out
-            pdfs, missing = {}, {copy: str(err) for copy, _ in copies.values()}
+        pdfs, missing = _laid_out([c for c, _ in copies.values()])
         made = {path: copy for path, (copy, _) in copies.items() if copy not in missing}
         for path, (copy, _) in copies.items():
             if copy in missing:

@@ -80,7 +80,9 @@ def _check(path: Path, render: bool, prepared=None, loaded=None) -> FileReport:
                     "không có LibreOffice/pdftotext: các quy tắc cần dựng trang không đánh giá được")
     if render:
         rendering, note = (None, prepared) if isinstance(prepared, str) else (prepared, "")
-    el, results = evaluate(doc, rendering, None if render else NOT_ASKED)
+    # Why there are no pages, as it was: not asked for, or what LibreOffice said (never «not
+    # installed» for a file it could not lay out).
+    el, results = evaluate(doc, rendering, (note or None) if render else NOT_ASKED)
     if rendering is not None and rendering.external:
         shown = "; ".join(rendering.external[:5]) + (f"; … ({len(rendering.external)} mục)" if len(rendering.external) > 5 else "")
         results.append(RuleResult("lien_ket_ngoai", "Không có liên kết ra ngoài khi dựng trang", KHONG_DAT, [Finding(
