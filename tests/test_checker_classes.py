@@ -457,6 +457,7 @@ def test_coloured_text_is_an_error_and_black_or_automatic_text_is_not(tmp_path):
     d = docx.Document(str(path))
     body = next(p for p in d.paragraphs if p.text.startswith("Thực hiện"))
     body.runs[0].font.color.rgb = docx.shared.RGBColor(0, 0, 0)  # black, written out: fine
+    body.runs[-1].font.color.rgb = docx.shared.RGBColor(0x0D, 0x0D, 0x0D)  # «Black, Text 1, Lighter 5%»: black too
     r = body.add_run(" www.langson.gov.vn")
     r.font.color.rgb = docx.shared.RGBColor(0x05, 0x63, 0xC1)
     d.save(str(path))
@@ -745,3 +746,76 @@ def test_a_centred_name_pushed_aside_by_an_indent_is_found_on_the_printed_page(t
     (finding,) = [f for f in check_file(path, render=True).findings if f.rule == "chu_ky"]
     off = float(re.search(r"in lệch ([\d.]+) mm", finding.message).group(1))
     assert 13 < off < 17 and "đo trên trang đã dựng" in finding.message
+
+
+# -- what the corpus audit found (classes, on small documents made here) -----------------------------
+
+def _left_header(path, lines):
+    """The left header cell's name lines replaced by `lines` (text, bold)."""
+    d = docx.Document(str(path))
+    cell = d.tables[0].rows[0].cells[0]
+    names = [p for p in cell.paragraphs if p.text.strip() and not p.text.startswith("Số")]
+    for p, (text, bold) in zip(names, lines):
+        for r in p.runs:
+            r.text, r.bold = "", bold
+        p.runs[0].text = text
+    d.save(str(path))
+
+
+def test_a_parent_and_an_issuer_set_alike_are_told_apart_by_the_issuers_own_name(tmp_path):
+    path = scratch(tmp_path)
+    _left_header(path, [("BỘ GIÁO DỤC VÀ ĐÀO TẠO", False), ("TRƯỜNG ĐẠI HỌC DUY TÂN", False)])
+    said = [m for m in messages(path) if m.startswith(("co_quan_ban_hanh", "co_quan_chu_quan"))]
+    assert said == ["co_quan_ban_hanh: tên cơ quan ban hành: chưa in đậm (không xét dấu câu đứng riêng như «:»)."]
+    (finding,) = [f for f in check_file(path, render=False).findings if f.rule == "co_quan_ban_hanh"]
+    assert finding.location.startswith("đoạn «TRƯỜNG")  # the issuer, not the parent above it
+
+
+def test_a_name_run_on_to_a_second_line_stays_one_name(tmp_path):
+    path = scratch(tmp_path)
+    _left_header(path, [("BAN CHẤP HÀNH", True), ("CÔNG ĐOÀN CƠ SỞ SỞ NỘI VỤ", True)])
+    from generator.checker.elements import find_elements
+    from generator.checker.reading import load
+
+    el = find_elements(load(path))
+    assert el.parent_body is None and [p.text for p in el.issuing_body] == ["BAN CHẤP HÀNH", "CÔNG ĐOÀN CƠ SỞ SỞ NỘI VỤ"]
+
+
+def _after(p, text: str, size: int = 14):
+    """A new paragraph right after p."""
+    new = p.insert_paragraph_before(text)  # made before, then moved after
+    p._p.addnext(new._p)
+    new.runs[0].font.size = Pt(size)
+    return new
+
+
+def test_the_addressees_under_kinh_gui_are_not_content(tmp_path):
+    path = scratch(tmp_path, kind="", vv=True, kinh_gui=True)
+    d = docx.Document(str(path))
+    kg = next(p for p in d.paragraphs if p.text.startswith("Kính gửi"))
+    kg.runs[0].text = "Kính gửi:"
+    second = _after(kg, "- Ủy ban nhân dân các huyện, thành phố.")
+    kg._p.addnext(_after(kg, "- Các Sở, ban, ngành thuộc tỉnh;")._p)
+    assert second._p.getprevious().xpath("string(.)") == "- Các Sở, ban, ngành thuộc tỉnh;"
+    d.save(str(path))
+    assert not [m for m in messages(path) if m.startswith("noi_dung")]
+
+
+@pytest.mark.parametrize("note", ["(Đính kèm biên bản họp ngày 24/3/2026)", "Lạng Sơn, ngày 05 tháng 3 năm 2024"])
+def test_a_date_line_or_a_note_of_what_is_attached_is_not_the_last_paragraph_of_content(tmp_path, note):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    last = next(p for p in reversed(d.paragraphs) if p.text.rstrip().endswith("./."))
+    _after(last, note)
+    d.save(str(path))
+    assert not [m for m in messages(path) if m.startswith("ket_thuc")]
+
+
+def test_a_form_whose_signer_name_is_dots_has_no_signer_to_judge(tmp_path):
+    path = scratch(tmp_path)
+    _signature_cell(path, lambda cell: setattr(cell.paragraphs[-1].runs[0], "text", "……………………………"))
+    from generator.checker.elements import find_elements
+    from generator.checker.reading import load
+
+    el = find_elements(load(path))
+    assert el.signer_name is None and el.authority

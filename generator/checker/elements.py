@@ -22,6 +22,14 @@ ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
 # What stands in the space for the signature, not the signer: «(đã ký)», «(Ký, ghi rõ họ tên)»,
 # «[chữ ký số]», «(Ký tên, đóng dấu)».
 PLACEHOLDER = re.compile(r"(?i)[\[(][^\])]*\bký\b[^\])]*[\])]")
+DOTS = re.compile(r"[.…_\s]+")  # a name left to fill in: a form, not a signer
+DATE_LINE = re.compile(r"^[^\d,:]{2,40},\s*ngày\b")  # «Lạng Sơn, ngày …»: a place name has no «:»
+# A line that begins a name of its own in the left header block: with the formatting alike, the
+# line above it is the parent body (NĐ 30: «tên cơ quan, tổ chức chủ quản trực tiếp»).
+ORG_START = re.compile(r"(TRƯỜNG|SỞ|BAN|PHÒNG|VĂN PHÒNG|CỤC|CHI CỤC|VỤ|TRUNG TÂM|BỆNH VIỆN|CHI BỘ|CÔNG TY|"
+                       r"CHI NHÁNH|KHOA|VIỆN|HỌC VIỆN|TỔ|ĐOÀN|HỘI ĐỒNG)\b")
+# Where a parent's name may run on to the next line: «BAN CHẤP HÀNH / CÔNG ĐOÀN …» is one name.
+RUNS_ON = re.compile(r"(BAN CHẤP HÀNH|BAN THƯỜNG VỤ|THƯỜNG TRỰC|BCH|ĐẢNG ỦY|ĐẢNG UỶ)$")
 
 
 def squash(text: str) -> str:
@@ -122,11 +130,21 @@ def find_elements(doc: Document) -> Elements:
     _subject_or_annex(e, paras, start)
     body_end = _signer_block(e, paras, start)
     for p in paras[start:body_end]:
-        if re.match(r"Kính gửi", squash(p.text)):
+        # «gửi:» alone: «Kính» sits in a text box or a run the layout moved.
+        if re.match(r"(Kính\s*)?gửi\s*:", squash(p.text)):
             e.kinh_gui = p
     body_start = max([start] + [p.index + 1 for p in e.subject] + ([e.kinh_gui.index + 1] if e.kinh_gui else []))
+    # The addressees listed under «Kính gửi:», a line each («- Sở …;»), belong to it, not to the content.
+    while e.kinh_gui is not None and body_start < len(paras) and re.fullmatch(
+            r"[-–+]\s.{2,150}[;.,]", squash(paras[body_start].text)):
+        body_start += 1
     if e.doc_type != "Phụ lục":
         e.body = [p for p in paras[body_start:body_end] if p.table is None and p.text.strip() and not is_rule_para(p)]
+        # After the content, before the signer: a date line, a note of what is attached («(Đính
+        # kèm …)») are not its last paragraph.
+        while e.body and (re.match(r"^[^\d,:]{0,40},\s*ngày\b", squash(e.body[-1].text))
+                          or re.match(r"(?i)\((đính kèm|kèm theo|gửi kèm)\b.*\)$", squash(e.body[-1].text))):
+            e.body.pop()
     return e
 
 
@@ -142,7 +160,7 @@ def _header(e: Elements, paras: list[Para]) -> None:
             e.tieu_ngu = p
         elif e.number is None and re.match(r"Số\s*:", t):
             e.number = p
-        elif e.date_line is None and re.match(r"^[^\d,:]{2,40},\s*ngày\b", t):  # a place name has no «:»
+        elif e.date_line is None and DATE_LINE.match(t):
             e.date_line = p
         elif e.vv is None and re.match(r"V/v\b", t):
             e.vv = p
@@ -156,8 +174,20 @@ def _header(e: Elements, paras: list[Para]) -> None:
                  for line in printed_lines(p) if line.text.strip() and not is_rule_para(line)]
         if len(above) >= 2 and not above[0].bold and all(p.bold for p in above[1:]):
             e.parent_body, e.issuing_body = above[0], above[1:]
+        elif len(above) >= 2 and len({p.bold for p in above}) == 1 and (k := _new_name(above)):
+            e.parent_body, e.issuing_body = above[0], above[k:]
         else:
             e.issuing_body = above
+
+
+def _new_name(lines: list[Para]) -> int | None:
+    """The first line (after the first) that begins a body's name of its own, the formatting
+    telling nothing: «BỘ GIÁO DỤC VÀ ĐÀO TẠO / TRƯỜNG ĐH DUY TÂN»."""
+    for k in range(1, len(lines)):
+        text = squash(lines[k].text).upper()
+        if ORG_START.match(text) and not RUNS_ON.search(squash(lines[k - 1].text).upper()):
+            return k
+    return None
 
 
 def _type(e: Elements, after_header: list[Para]) -> None:
@@ -218,7 +248,10 @@ def _signer_block(e: Elements, paras: list[Para], start: int) -> int:
             and p.index > e.noi_nhan.index] for line in printed_lines(p) if line.text.strip()])
         signer = [p for p in paras if p.table == t and p.row == row and p.cell != col and p.text.strip()
                   and not PLACEHOLDER.fullmatch(p.text.strip())]
-        if signer:
+        if signer and DOTS.fullmatch(signer[-1].text):
+            # The authority lines of a form whose name is dots: no signer's name to judge.
+            e.authority = [p for p in signer[:-1] if not re.match(r"\s*[\[(]", p.text)]
+        elif signer:
             e.signer_name = signer[-1]
             # The authority lines; notes such as «(Đã ký)» or «[chữ ký số]» are not part of them.
             e.authority = [p for p in signer[:-1] if not re.match(r"\s*[\[(]", p.text)]

@@ -37,6 +37,17 @@ def _theme_fonts(z: zipfile.ZipFile) -> dict[str, str]:
 _PAPER = ("FFFFFF",)
 
 
+def _black(color: str | None) -> bool:
+    """Automatic, black, or a black Word's palette offers («Black, Text 1, Lighter 5%»: 0D0D0D):
+    every channel at most 0x26 prints as black."""
+    if color in (None, "AUTO"):
+        return True
+    try:
+        return len(color) == 6 and all(int(color[i:i + 2], 16) <= 0x26 for i in (0, 2, 4))
+    except ValueError:
+        return False
+
+
 def _color(rpr):
     el = rpr.find(w("color"))
     return el.get(w("val"), "").upper() or None if el is not None else None
@@ -184,7 +195,7 @@ class _Paragraphs:
                 continue  # text Word never shows (hidden, no size, white on the page) is no element
             # Composed (NFC) text, so «KẾ HOẠCH» typed with combining marks still reads as itself.
             runs.append(Run(unicodedata.normalize("NFC", text), font, size, bold, italic, caps, bool(script),
-                            None if color in (None, "AUTO", "000000") else color))
+                            None if _black(color) else color))
         return runs
 
     def make(self, p_el, table_style: str | None, where: tuple) -> Para:

@@ -53,6 +53,11 @@ class Rendering:
         before = _squash(self.pages[page - 1]).rsplit(_squash(text), 1)[0]
         return bool(re.sub(r"^\d+\s*", "", before).strip())
 
+    def page_width(self, page: int) -> float | None:
+        """The page's width in points."""
+        pages = self._bbox.findall(".//{http://www.w3.org/1999/xhtml}page")
+        return float(pages[page - 1].get("width")) if 0 < page <= len(pages) else None
+
     def lines_like(self, text: str) -> list[tuple[int, float, float]]:
         """(page, top, horizontal centre), in points, of every printed line that reads `text`."""
         ns = {"x": "http://www.w3.org/1999/xhtml"}

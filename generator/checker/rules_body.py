@@ -63,7 +63,32 @@ def _type_line(ctx):
     p = _need(ctx.el.type_line, "tên loại văn bản (KẾ HOẠCH, QUYẾT ĐỊNH, …)")
     if ctx.el.doc_type == "Phụ lục":
         return _format("ten_loai", p, "chữ «Phụ lục»", 13, 14, bold=True)
-    return _format("ten_loai", p, "tên loại văn bản", 13, 14, bold=True, upper=True)
+    printed = _printed_offset(ctx, p)
+    out = _format("ten_loai", p, "tên loại văn bản", 13, 14, bold=True, upper=True, center=printed is None)
+    if printed is not None and printed > CENTRE_MM + 1:
+        out.append(Finding("ten_loai", LOI, at(p), f"tên loại văn bản in lệch {printed:.1f} mm so với giữa dòng (NĐ 30: "
+                           f"căn giữa; cho phép {CENTRE_MM + 1:g} mm; đo trên trang đã dựng)."))
+    return out
+
+
+def _printed_offset(ctx, p) -> float | None:
+    """How far (mm) the first printed line reading p's text lies from the middle of the text
+    area of its page, for a paragraph outside tables; None when the pages were not laid out or
+    the line is not found (then the paragraph's alignment is judged)."""
+    r = ctx.rendered
+    if r is None or p.table is not None:
+        return None
+    found = r.lines_like(p.text)
+    section = next((s for s in reversed(ctx.doc.sections) if s.first_paragraph <= p.index), None)
+    if not found or section is None or not section.margins_mm:
+        return None
+    page, _, centre = found[0]
+    width = r.page_width(page)
+    left, right = section.margins_mm.get("left", 30.0), section.margins_mm.get("right", 20.0)
+    if width is None:
+        return None
+    middle = (left + (width * 25.4 / 72 - left - right) / 2)
+    return abs(centre * 25.4 / 72 - middle)
 
 
 @rule("trich_yeu", "Trích yếu nội dung: 13–14, đậm, căn giữa (Công văn: V/v 12–13, đứng)")
@@ -299,5 +324,8 @@ def _signer_alone(ctx):
 @rule("dong_mot_chu", "Trang 1 không có dòng cuối đoạn chỉ một chữ")
 def _runt(ctx):
     r = _rendered(ctx)
+    # Only the content's paragraphs: a header cell's «Số: … /TB-ĐT» wrapped is not a runt.
+    body = " ".join(squash(p.text) for p in ctx.el.body)
+    in_body = lambda runt: squash(runt[2:].rsplit(" / ", 1)[0][-15:] + " " + runt.rsplit(" / ", 1)[-1]) in body  # noqa: E731
     return [Finding("dong_mot_chu", THONG_TIN, f"trang 1, «{words}»", "dòng cuối của đoạn chỉ có một chữ; sửa câu chữ hoặc giãn chữ để đoạn gọn hơn.")
-            for words in r.runts(1)]
+            for words in r.runts(1) if in_body(words)]
