@@ -182,3 +182,25 @@ def test_the_whole_cycle_on_the_page_equals_the_command_lines_documents(browser,
     if keep:
         for png in shots.iterdir():
             shutil.copy(png, Path(keep) / f"trang-{png.name}")
+
+
+def test_a_new_plan_is_made_from_the_page_with_a_launcher_that_opens_it(tmp_path):
+    from generator import documents
+    from generator.web.views.cycle import LAUNCHER
+
+    from .test_web_safety import _client
+
+    client, token, _, _, app = _client(tmp_path)
+    app.extensions["plan_docs"]["services"].plans_dir = tmp_path / "plans"
+    post = lambda name: client.post("/api/cycle/new-plan", json={"name": name}, headers={"X-CSRF-Token": token})  # noqa: E731
+    res = post("Kế hoạch Đợt 2027")
+    assert res.status_code == 200 and "«ke_hoach_dot_2027»" in res.get_json()["message"]
+    made = tmp_path / "plans" / "ke_hoach_dot_2027"
+    assert load_plan(made / "plan.yaml").templates == "templates"
+    assert {p.name for p in (made / "templates").iterdir()} == {k.template for k in documents.KINDS}
+    launcher = (made / LAUNCHER).read_bytes()
+    assert launcher.isascii() and b"\r\n" in launcher and b'--config "%~dp0plan.yaml"' in launcher
+    assert b'"%~dp0..\\Chay-trang-nhap-lieu.bat"' in launcher  # the tool's own launcher, beside the plan's folder
+    again = post("ke_hoach_dot_2027")
+    assert again.status_code == 400 and "đã có tệp" in again.get_json()["message"]
+    assert post("  ").status_code == 400

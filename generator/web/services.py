@@ -15,12 +15,14 @@ from flask import abort, current_app, render_template, send_file
 from .. import cycle, documents, pdf
 from ..config import parse_plan
 from ..output import write_all
+from ..paths import ROOT
 from ..steps import BY_KEY, Request
 
 
 class Services:
     def __init__(self, config_path: Path, out_dir: Path, templates_dir: Path | None, token: str):
         self.config_path, self.out_dir, self.templates_dir, self.token = config_path, out_dir, templates_dir, token
+        self.plans_dir = ROOT  # where «Kế hoạch mới» makes a plan's folder: beside the tool's own config/
         self.lock = threading.RLock()  # reentrant: a write may read the config it is about to change
         self.previews = tempfile.TemporaryDirectory(prefix="trang-xem-")
         self._converter = None

@@ -58,4 +58,10 @@ document.getElementById("steps").addEventListener("click", async (e) => {
   if (data.ok && card) card.scrollIntoView({ block: "nearest" });
 });
 
+document.getElementById("new-plan").addEventListener("click", () =>
+  act(() => {}, "api/cycle/new-plan", { name: document.getElementById("new-plan-name").value }, "Đang tạo kế hoạch mới…"));
+document.getElementById("new-plan-name").addEventListener("keydown", (e) => {
+  if (e.key === "Enter") document.getElementById("new-plan").click();
+});
+
 render(JSON.parse(document.getElementById("view").textContent));

@@ -5,10 +5,14 @@ holds it (the plan's builds the saved config); intake, which needs the units' fi
 its view."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+import re
+import unicodedata
+
+from flask import Blueprint, jsonify, render_template, request
 
 from ... import cycle
 from ...exceptions import GeneratorError
+from ...output import write_all
 from ...steps import BY_KEY, run_step
 from ..services import quiet, services, shelves
 from . import awards, intake, plan
@@ -86,6 +90,38 @@ def build_plan():
 @bp.get("/api/cycle/nav")
 def api_nav():
     return jsonify({"ok": True, "nav": nav()})
+
+
+# What a new plan's folder opens with: a double-click, as the tool's own launcher. ASCII only
+# (cmd reads a .bat in the machine's code page); %~dp0 carries the folder's real name.
+OPEN_PLAN = ("@echo off\r\nrem Bam dup de mo trang nhap lieu cua ke hoach trong thu muc nay.\r\n"
+             'call "%~dp0..\\Chay-trang-nhap-lieu.bat" --config "%~dp0plan.yaml" --output "%~dp0output" %*\r\n')
+LAUNCHER = "Mo-ke-hoach-nay.bat"
+
+
+def folder_name(name: str) -> str:
+    """A new plan's folder: the clerk's words without diacritics, spaces as «_» («Kế hoạch 2027»
+    → «ke_hoach_2027»), so its launcher and every path stay plain on any Windows."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:60]
+
+
+@bp.post("/api/cycle/new-plan")
+def new_plan():
+    s = services()
+    name = folder_name(str((request.get_json(silent=True) or {}).get("name") or ""))
+    if not name:
+        return jsonify({"ok": False, "message": "Gõ tên thư mục cho kế hoạch mới, ví dụ «ke_hoach_2027»."}), 400
+    target = s.plans_dir / name
+    with s.lock:
+        try:
+            run_step("new_plan", s.request((target,)), tell=quiet)
+            write_all(target, {LAUNCHER: OPEN_PLAN.encode("ascii")})
+        except GeneratorError as err:
+            return jsonify({**view(), "ok": False, "message": err.on_page()}), 400
+    return jsonify({**view(), "message": f"Đã tạo kế hoạch mới trong thư mục «{name}» (tệp cấu hình và các mẫu chép từ "
+                    f"kế hoạch này). Đóng trang này, rồi bấm đúp «{LAUNCHER}» trong thư mục đó để mở kế hoạch mới."})
 
 
 @bp.get("/download/cac-buoc/<path:name>")
