@@ -89,13 +89,13 @@ def shelves(names: list[str]) -> list[Shelf]:
         if unit is None:
             docs.setdefault(label, []).append(Link(fmt, name))
         else:
-            units.setdefault(unit, []).append(Link(f"{label} ({fmt})", name))
+            units.setdefault(unit, []).append((label, Link(f"{label} ({fmt})", name)))
     order = [s for s in ORDER if s in by_step]
     rank = {label: i for i, label in enumerate([k.label for k in documents.KINDS] + [o[2] for o in OTHER_FILES])}
     # A document's Word, PDF and Excel in that order; documents in the registry's order.
     return [Shelf(s, tuple(Item(label, tuple(links)) for label, links in
                            sorted(by_step[s][0].items(), key=lambda item: rank.get(item[0], len(rank)))),
-                  tuple(Item(unit, tuple(sorted(links, key=lambda link: rank.get(link.text.rsplit(" (", 1)[0], 0))))
+                  tuple(Item(unit, tuple(link for _, link in sorted(links, key=lambda lk: rank.get(lk[0], 0))))
                         for unit, links in sorted(by_step[s][1].items())))
             for s in order]
 
@@ -125,7 +125,7 @@ def states(config_path: Path, out: Path, templates: Path | None = None) -> list[
     from . import intake  # openpyxl: only for the award cycle's steps
 
     plan = load_plan(config_path)
-    plan_current = main.is_current(config_path, out, "plan", templates)
+    plan_current = main.is_current(plan, config_path, out, "plan", templates)
 
     out_ = {name: out / name for name in ("ke_hoach.docx", intake.MARKS_FILE, intake.STATE, "quyet_dinh/khen_thuong.json",
                                           "bang_khen/bang_khen.docx", "don_doc/cong_van_don_doc.docx")}
@@ -140,18 +140,18 @@ def states(config_path: Path, out: Path, templates: Path | None = None) -> list[
         return found
     packs = sorted((out / "ho_so").glob("*/to_trinh.docx")) if (out / "ho_so").is_dir() else []
     if packs:
-        current = main.is_current(config_path, out, "packs", templates)
+        current = main.is_current(plan, config_path, out, "packs", templates)
         found.append(StepState("packs", DONE if current else STALE, _when(packs[-1]), f"{len(packs)} đơn vị."
                                + ("" if current else " Tệp cấu hình hoặc mẫu đã sửa sau đó: tạo lại bộ hồ sơ.")))
     else:
         found.append(StepState("packs", NOT_YET, "", "chưa tạo bộ hồ sơ mẫu gửi các đơn vị."))
     marks = intake.load_marks(out)
     table = intake.current(plan, out)
+    changed = intake.stale(plan, out)  # the config changed since the last intake (read once: two steps ask)
     full = sum(r.status == intake.DU for r in table)
     if marks is None:
         found.append(StepState("intake", WAITING, "", f"chờ các đơn vị gửi danh sách (0/{len(table)} đơn vị đủ)."))
     else:
-        changed = intake.stale(plan, out)
         state = STALE if changed else DONE if full == len(table) else WAITING
         found.append(StepState("intake", state, _when(out_[intake.MARKS_FILE]), f"{full}/{len(table)} đơn vị đủ"
                                + ("." if full == len(table) else ": chờ các đơn vị còn lại gửi hoặc sửa danh sách.")
@@ -168,7 +168,7 @@ def states(config_path: Path, out: Path, templates: Path | None = None) -> list[
         return found
     listed = out_["quyet_dinh/khen_thuong.json"]
     if listed.is_file():
-        stale = _newer(out_[intake.STATE], listed) or intake.stale(plan, out) != []
+        stale = _newer(out_[intake.STATE], listed) or changed != []
         found.append(StepState("decision", STALE if stale else DONE, _when(listed),
                                "có danh sách tiếp nhận mới hơn: lập lại Quyết định." if stale else ""))
     else:

@@ -140,9 +140,8 @@ def _stamped(plan: Plan, out_dir: Path, group: str, templates_dir: Path, extra: 
     return allocation, jobs, mark, stamp.still_there(out_dir, group, mark, [path for _, path, _ in jobs] + list(extra))
 
 
-def is_current(config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> bool:
+def is_current(plan: Plan, config_path: Path, out_dir: Path, group: str, templates_dir: Path | None = None) -> bool:
     """The folder holds what building `group` (plan, packs) from the config would write now."""
-    plan = config.load_plan(config_path)
     extra = (MANIFEST,) if group == "plan" else ()
     return _stamped(plan, out_dir, group, templates_dir or templates_for(plan, config_path), extra)[3] is not None
 

@@ -24,6 +24,7 @@ ROMAN = r"(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)"
 PLACEHOLDER = re.compile(r"(?i)[\[(][^\])]*\bký\b[^\])]*[\])]")
 DOTS = re.compile(r"[.…_\s]+")  # a name left to fill in: a form, not a signer
 DATE_LINE = re.compile(r"^[^\d,:]{2,40},\s*ngày\b")  # «Lạng Sơn, ngày …»: a place name has no «:»
+DATE_LINE_OF_A_FORM = re.compile(r"^[^\d,:]{0,40},\s*ngày\b")  # the place, too, may be left to fill in
 # A line that begins a name of its own in the left header block: with the formatting alike, the
 # line above it is the parent body (NĐ 30: «tên cơ quan, tổ chức chủ quản trực tiếp»).
 ORG_START = re.compile(r"(TRƯỜNG|SỞ|BAN|PHÒNG|VĂN PHÒNG|CỤC|CHI CỤC|VỤ|TRUNG TÂM|BỆNH VIỆN|CHI BỘ|CÔNG TY|"
@@ -142,7 +143,7 @@ def find_elements(doc: Document) -> Elements:
         e.body = [p for p in paras[body_start:body_end] if p.table is None and p.text.strip() and not is_rule_para(p)]
         # After the content, before the signer: a date line, a note of what is attached («(Đính
         # kèm …)») are not its last paragraph.
-        while e.body and (re.match(r"^[^\d,:]{0,40},\s*ngày\b", squash(e.body[-1].text))
+        while e.body and (DATE_LINE_OF_A_FORM.match(squash(e.body[-1].text))
                           or re.match(r"(?i)\((đính kèm|kèm theo|gửi kèm)\b.*\)$", squash(e.body[-1].text))):
             e.body.pop()
     return e
