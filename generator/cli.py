@@ -7,6 +7,7 @@ traceback for whoever maintains the tool)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -50,12 +51,34 @@ def _vi_n(singular: str, plural: str, n: int) -> str:
 argparse._ = _vi
 argparse.ngettext = _vi_n
 
+def _terminal_width() -> int:
+    """What shutil.get_terminal_size gives, less argparse's margin of 2."""
+    try:
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+class _Formatter(argparse.HelpFormatter):
+    # argparse makes a formatter on every add_argument and the default one imports shutil (with
+    # bz2 and lzma, 4 ms) for the terminal's width, on every run, help or not.
+    def __init__(self, prog: str, **kwargs) -> None:
+        kwargs.setdefault("width", _terminal_width())
+        super().__init__(prog, **kwargs)
+
+
 # Options that take a value, wherever they are typed: what follows them is never the command.
 _VALUED = ("--config", "--output", "--templates", "--port", "--host", "--format")
 
 
 def _common() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+    p = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="tệp cấu hình (mặc định config/plan.yaml)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="thư mục ghi văn bản (mặc định output/)")
     p.add_argument("--templates", type=Path, default=None,
@@ -101,6 +124,7 @@ def _own_options(key: str, p: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build_docs.py",
+        formatter_class=_Formatter,
         description="Tạo Kế hoạch, Phụ lục và các văn bản của vòng khen thưởng (.docx) từ tệp cấu hình YAML. "
                     "Không gõ lệnh nào thì tạo Kế hoạch và Phụ lục.",
         epilog="Xem hướng dẫn của một lệnh: python build_docs.py LỆNH --help. Mã thoát: 0 xong, 1 có lỗi trong "
@@ -111,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     common = _common()
     for step in steps.STEPS:
         sub = commands.add_parser(step.command, parents=[common], help=step.help, description=step.help[:1].upper()
-                                  + step.help[1:] + ".", prog=f"build_docs.py {step.command}")
+                                  + step.help[1:] + ".", prog=f"build_docs.py {step.command}",
+                                  formatter_class=_Formatter)
         _own_options(step.key, sub)
     return p
 

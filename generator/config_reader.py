@@ -5,7 +5,6 @@ config module (config, config_awards, config_cycle) reads with these; none reads
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from typing import Callable, TypeVar
@@ -99,6 +98,8 @@ class Reader:
             if key in values:
                 self.fail(key_node, path, "trường này được ghi hai lần; xóa một lần.", unit)
             elif key not in known:
+                import difflib  # only for a key that is misspelt
+
                 guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f' Có phải ý là "{guess[0]}"?' if guess else ""
                 allowed = ", ".join(known)

@@ -3,13 +3,12 @@ severity. LỖI departs from the rule, LƯU Ý is allowed but unusual, THÔNG TI
 draft; only LỖI makes a check exit 1."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LOI, LUU_Y, THONG_TIN = "lỗi", "lưu ý", "thông tin"
 
 
-@dataclass
-class Finding:
+class Finding(NamedTuple):
     rule: str
     severity: str
     location: str

@@ -6,8 +6,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from . import book, certificate_pdf, config, context_cycle, documents
-from . import pdf as libreoffice  # the LibreOffice door; `pdf` is build_certificates's own choice
+from . import book, config, context_cycle, documents
 from . import pool, progress, quotas, stamp, workbook
 from .exceptions import ConfigError, GeneratorError, Problem, StepError, StrictWarningError
 from .model import Plan
@@ -314,7 +313,7 @@ def build_decision(config_path: Path, out_dir: Path, templates_dir: Path | None 
     the list itself as data, so the certificates print exactly the decision's awardees.
     `convert` (paths -> {pdf name: bytes}, e.g. pdf.to_pdf_bytes): the PDFs too, written in the
     same set as the .docx, so the two can never be of different lists."""
-    import tempfile
+    import tempfile  # only for the decision's PDFs, not on every build's path
 
     from . import awards as awards_mod  # lxml: only for the award cycle's steps
 
@@ -344,6 +343,8 @@ def build_certificates(config_path: Path, out_dir: Path, templates_dir: Path | N
     record-book page. With LibreOffice (`pdf` None: when it is there) also one PDF (one
     conversion) split into one ZIP per unit; without it the .docx files are made all the same."""
     from . import awards as awards_mod  # lxml: only for the award cycle's steps
+    from . import certificate_pdf
+    from . import pdf as libreoffice  # `pdf` is this step's own choice
 
     plan = config.load_plan(config_path)
     require(plan, "certificates", str(config_path))

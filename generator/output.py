@@ -6,9 +6,7 @@ import contextlib
 import io
 import json
 import os
-import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from .exceptions import OutputError
@@ -25,6 +23,8 @@ def normalize_docx(data: bytes, rewrite=None) -> bytes:
 def normalize_zip(data: bytes, compresslevel: int = 6, rewrite=None) -> bytes:
     """Any Office package (.docx, .xlsx) with fixed entry times; `rewrite(name, body)` may change
     a part on the way (openpyxl stamps the save time into docProps/core.xml)."""
+    import zipfile  # with shutil, bz2 and lzma: not for a rebuild with nothing to write
+
     zin = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zout:
@@ -110,6 +110,7 @@ def _lock_path(folder: Path) -> Path:
     folder's real path: nothing appears among the clerk's files, and `output` and `./output`
     (or C:\\…\\Output and c:\\…\\output on Windows) are one lock."""
     import hashlib
+    import tempfile  # random, shutil, bz2…: only when a lock is taken
 
     real = os.path.normcase(os.path.realpath(folder))
     base = Path(tempfile.gettempdir()) / "ke-hoach-khoa-ghi"
@@ -305,6 +306,8 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
 
 
 def _write_locked(out_dir: Path, files: dict[str, bytes], journal: Path) -> list[Path]:
+    import tempfile  # random, shutil, bz2…: only once something is written
+
     staged: list[tuple[Path, Path]] = []  # (temporary, target)
     olds: list[Path] = []
     placed: list[Path] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Mapping, NamedTuple
 
-from . import output, pdf, summary
+from . import output, summary
 from .exceptions import GeneratorError
 from .paths import DEFAULT_CONFIG, DEFAULT_OUTPUT
 
@@ -63,6 +63,8 @@ def _plan(request: Request):
     else:
         result = main.build(request.config, request.output, request.templates, strict=request.option("strict", False))
     if request.option("pdf"):
+        from . import pdf  # subprocess: only when PDFs are asked for
+
         pdfs = pdf.convert([p for p in result.written if p.suffix == ".docx"], request.output)
         result = result._replace(written=list(result.written) + pdfs)
     return result
@@ -83,7 +85,7 @@ def _intake(request: Request):
 
 
 def _decision(request: Request):
-    from . import main  # the build (yaml, the registry): not for --help
+    from . import main, pdf  # the build (yaml, the registry): not for --help
 
     convert = request.option("convert") or (pdf.to_pdf_bytes if request.option("pdf") else None)
     return main.build_decision(request.config, request.output, request.templates,

@@ -10,10 +10,8 @@ cannot be changed by mistake, the rows to fill are unlocked.
 """
 from __future__ import annotations
 
-import copy
 import io
 import os
-import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -106,11 +104,6 @@ def _column_letter(i: int) -> str:
     return get_column_letter(i)
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj):
-        return _reduce(obj)
-
-
 def _reduce(obj):
     """A row or column holder (openpyxl's DimensionHolder) pickles as the defaultdict it derives
     from: its constructor then gets the default factory as the worksheet and loses the factory.
@@ -128,14 +121,22 @@ def _parsed(path: str, size: int, mtime_ns: int) -> bytes:
     """The template as openpyxl reads it, pickled: parsing the .xlsx was a third of a pack's
     list, and unpickling a fresh copy for each unit costs a tenth of that. Keyed on the file's
     size and change time, so a template edited in Excel is read again."""
+    import pickle  # only when a workbook is made: not on a rebuild with nothing to do
+
     from openpyxl import load_workbook  # openpyxl: only when a workbook is read or made
 
+    class Pickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            return _reduce(obj)
+
     buf = io.BytesIO()
-    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(load_workbook(path))
+    Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(load_workbook(path))
     return buf.getvalue()
 
 
 def _open_template(template: Path):
+    import pickle  # only when a workbook is made
+
     try:
         st = os.stat(template)
         return pickle.loads(_parsed(str(template), st.st_size, st.st_mtime_ns))
@@ -148,6 +149,8 @@ def _open_template(template: Path):
 def _styled_like(cell, model) -> None:
     # openpyxl files each style assignment through its registry (a hash of the whole style);
     # the rows of a section all look alike, so the first cell is styled and the rest copy it.
+    import copy  # here, not at the top: a rebuild with nothing to do makes no workbook
+
     cell._style = copy.copy(model._style)
 
 
@@ -242,7 +245,7 @@ def fill(template: Path, ctx: dict[str, Any], issued) -> bytes:
 def _saved(wb) -> bytes:
     """wb.save, into a zip that only stores: fixed_bytes compresses the parts once, at its own
     level; openpyxl's own save would compress each at level 6 first, for nothing."""
-    import zipfile
+    import zipfile  # only when a workbook is made
 
     from openpyxl.writer.excel import ExcelWriter  # openpyxl: only when a workbook is read or made
 

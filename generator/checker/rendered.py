@@ -108,7 +108,7 @@ def neutralized(path: Path, folder: Path) -> tuple[Path, list[str]]:
     linked image, an attached template, an OLE link, a subdocument) and fields that fetch are
     removed; a hyperlink stays, since laying out a page never follows one. Returns the copy
     and what was removed, to say in the report."""
-    import zipfile
+    import zipfile  # only when a file is laid out
 
     removed: list[str] = []
     copy = folder / ("doc" + path.suffix)
