@@ -17,7 +17,7 @@ from lxml import etree
 
 from generator.checker import rendered
 from generator.checker.report import check_file
-from generator.checker.rules import LOI, PUNCT_NOTE
+from generator.checker.rules import DAT, LOI, PUNCT_NOTE
 
 from .test_checker import _page_field, findings, messages, scratch
 
@@ -819,3 +819,205 @@ def test_a_form_whose_signer_name_is_dots_has_no_signer_to_judge(tmp_path):
 
     el = find_elements(load(path))
     assert el.signer_name is None and el.authority
+
+
+# -- the corpus audit of 2026-12-03: four more classes ---------------------------------------------
+
+def _paragraph(d, text):
+    return next(p for p in d.paragraphs if p.text == text)
+
+
+def _signer_as_paragraphs(path, lines):
+    """The signer's table replaced by paragraphs (offices without a table for the signer)."""
+    d = docx.Document(str(path))
+    sign = d.tables[-1]._tbl
+    sign.getparent().remove(sign)
+    for text, size, bold, italic in lines:
+        p = d.add_paragraph()
+        _run(p, text, size, bold=bold, italic=italic)
+    d.save(str(path))
+
+
+def test_a_type_name_that_runs_on_in_a_centred_title_is_still_the_type(tmp_path):
+    path = scratch(tmp_path, kind="BIÊN BẢN HỌP TỔ CHUYÊN GIA ĐẤU THẦU LỰA CHỌN NHÀ THẦU")
+    report = check_file(path, render=False)
+    assert report.doc_type == "Biên bản"
+    # the subject under it is the trích yếu, not the first paragraph of the content
+    assert not [f for f in report.findings if f.rule == "noi_dung" and "Triển khai công tác" in f.location]
+
+
+def test_a_form_field_under_the_type_name_is_not_its_subject(tmp_path):
+    path = scratch(tmp_path, kind="BÁO CÁO")
+    d = docx.Document(str(path))
+    subject = _paragraph(d, "Triển khai công tác năm 2024")
+    field = d.add_paragraph()
+    field.alignment = subject.alignment
+    _run(field, "Họ và tên: Hà Văn Bình", 14)  # not bold: as a trích yếu it would be an error
+    subject._p.addprevious(field._p)
+    d.save(str(path))
+    assert not [f for f in check_file(path, render=False).findings
+                if f.rule == "trich_yeu" and "Họ và tên" in f.location]
+
+
+def test_a_signer_set_as_paragraphs_with_its_placeholder_is_not_the_end_of_the_content(tmp_path):
+    path = scratch(tmp_path)
+    _signer_as_paragraphs(path, [("TL. GIÁM ĐỐC", 14, True, False), ("TRƯỞNG PHÒNG", 14, True, False),
+                                 ("Nguyễn Văn A", 14, True, False), ("(đã ký)", 14, False, True)])
+    assert not [f for f in check_file(path, render=False).findings if f.rule == "ket_thuc"]
+
+
+def _number_on_a_tab(path, stop: str):
+    d = docx.Document(str(path))
+    number = next(p for p in d.tables[0].rows[0].cells[0].paragraphs if p.text == "Số: 05/KH-SNV")
+    number.alignment = None
+    number.runs[0].text = "\tSố: 05/KH-SNV"
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), stop), tab.set(qn("w:pos"), "2268")
+    tabs.append(tab)
+    number._p.get_or_add_pPr().append(tabs)
+    d.save(str(path))
+
+
+def test_a_number_line_centred_on_a_centre_tab_stop_is_centred(tmp_path):
+    path = scratch(tmp_path)
+    _number_on_a_tab(path, "center")
+    assert "so_ky_hieu_the_thuc: dòng số, ký hiệu: phải căn giữa." not in messages(path)
+
+
+def test_a_number_line_pushed_by_a_left_tab_stop_is_not(tmp_path):
+    path = scratch(tmp_path)
+    _number_on_a_tab(path, "left")
+    assert "so_ky_hieu_the_thuc: dòng số, ký hiệu: phải căn giữa." in messages(path)
+
+
+def test_recipients_below_a_noi_nhan_paragraph_are_read_and_the_signer_beside_it_is_not_one(tmp_path):
+    path = scratch(tmp_path)
+    _signer_as_paragraphs(path, [("Nơi nhận:", 12, True, True), ("- Như trên;", 11, False, False),
+                                 ("- Lưu: VT", 11, False, False)])
+    d = docx.Document(str(path))
+    label = _paragraph(d, "Nơi nhận:")
+    _run(label, "\t\t\t\tGIÁM ĐỐC", 14, bold=True)  # the signer's title typed on the label's line
+    d.save(str(path))
+    said = [m for m in messages(path) if m.startswith("noi_nhan")]
+    assert "noi_nhan: không có nơi nhận nào dưới «Nơi nhận:»." not in said
+    assert "noi_nhan: dòng cuối kết thúc bằng «.»." in said  # «- Lưu: VT» lacks its final «.»
+    assert not [m for m in said if "bắt đầu bằng" in m]  # «GIÁM ĐỐC» is not taken for a recipient
+
+
+def test_words_inside_smart_tags_within_smart_tags_are_read_as_word_prints_them(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    qh = d.tables[0].rows[0].cells[1].paragraphs[0]
+    run = qh.runs[0]
+    run.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
+    last = docx.oxml.parse_xml(f'<w:r {docx.oxml.ns.nsdecls("w")}/>')
+    last.append(docx.oxml.parse_xml(etree.tostring(run._r.find(qn("w:rPr")))))
+    text = OxmlElement("w:t")
+    text.text = "NAM"
+    last.append(text)
+    outer, inner = OxmlElement("w:smartTag"), OxmlElement("w:smartTag")  # as Word 2003 tagged a country
+    inner.append(last)
+    outer.append(inner)
+    qh._p.append(outer)
+    d.save(str(path))
+    quoc_hieu = next(r for r in check_file(path, render=False).results if r.rule == "quoc_hieu")
+    assert quoc_hieu.status == DAT, quoc_hieu
+
+
+def test_a_title_of_six_words_that_nd30_does_not_list_is_a_type_name_not_content(tmp_path):
+    path = scratch(tmp_path, kind="THỎA ƯỚC LAO ĐỘNG TẬP THỂ")
+    report = check_file(path, render=False)
+    assert report.doc_type.endswith("«THỎA ƯỚC LAO ĐỘNG TẬP THỂ»")
+    assert not [f for f in report.findings if f.rule == "noi_dung" and "THỎA ƯỚC" in f.location]
+
+
+def test_an_at_least_line_height_below_the_fonts_own_prints_single_spacing(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        if p.text.startswith("Thực hiện chỉ đạo"):
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:before"), "120"), spacing.set(qn("w:line"), "21"), spacing.set(qn("w:lineRule"), "atLeast")
+            p._p.get_or_add_pPr().append(spacing)
+    d.save(str(path))
+    assert not [m for m in messages(path) if "khoảng cách dòng" in m]
+
+
+def test_a_typed_rule_with_an_ornament_in_it_is_a_rule_not_the_issuers_name(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    cell = d.tables[0].rows[0].cells[0]
+    rule = next(p for p in cell.paragraphs if not p.text)
+    rule._p.pPr.remove(rule._p.pPr.find(qn("w:pBdr")))
+    _run(rule, "_____&_____", 13)
+    d.save(str(path))
+    assert not [f for f in check_file(path, render=False).findings if "_____&_____" in f.location]
+
+
+def test_an_addressee_line_under_kinh_gui_without_its_punctuation_is_not_content(tmp_path):
+    path = scratch(tmp_path, kinh_gui=True)
+    d = docx.Document(str(path))
+    kinh_gui = _paragraph(d, "Kính gửi: Các phòng, ban thuộc Sở.")
+    addressee = d.add_paragraph()
+    _run(addressee, "- Các đơn vị trực thuộc Sở (để thực hiện)", 12)
+    kinh_gui._p.addnext(addressee._p)
+    d.save(str(path))
+    assert not [f for f in check_file(path, render=False).findings if "Các đơn vị trực thuộc" in f.location]
+
+
+def test_a_title_under_a_header_typed_as_spaced_columns_is_the_type_line(tmp_path):
+    path = scratch(tmp_path, kind="KẾT LUẬN")
+    d = docx.Document(str(path))
+    header = d.tables[0]._tbl
+    for text in ("ĐẢNG BỘ XÃ HÒA KHÁNH        ĐẢNG CỘNG SẢN VIỆT NAM",
+                 "CHI BỘ ẤP 1                  Hòa Khánh, ngày 6 tháng 5 năm 2026"):
+        p = d.add_paragraph()
+        _run(p, text, 14, bold=True)
+        header.addprevious(p._p)
+    header.getparent().remove(header)
+    d.save(str(path))
+    report = check_file(path, render=False)
+    assert report.doc_type.endswith("«KẾT LUẬN»")
+    assert not [f for f in report.findings if f.rule == "noi_dung" and ("ĐẢNG" in f.location or "CHI BỘ" in f.location)]
+
+
+def _drop_signer_table(d):
+    sign = d.tables[-1]._tbl
+    sign.getparent().remove(sign)
+
+
+def test_minutes_end_their_content_above_the_signers_heading_and_the_annex(tmp_path):
+    path = scratch(tmp_path, kind="BIÊN BẢN")
+    d = docx.Document(str(path))
+    _drop_signer_table(d)
+    for text, bold in (("CÁC THÀNH VIÊN HỘI ĐỒNG", True), ("PHỤ LỤC", True),
+                       ("Danh mục vật tư kèm theo biên bản", False)):
+        p = d.add_paragraph()
+        _run(p, text, 14, bold=bold)
+    d.save(str(path))
+    assert not [f for f in check_file(path, render=False).findings if f.rule == "ket_thuc"]
+
+
+def test_a_forms_signer_label_and_fields_are_not_the_last_sentence(tmp_path):
+    path = scratch(tmp_path, kind="BÁO CÁO")
+    d = docx.Document(str(path))
+    _drop_signer_table(d)
+    for text in ("Bộ phận công tác: Văn phòng", "Người báo cáo"):
+        p = d.add_paragraph()
+        _run(p, text, 14)
+    d.save(str(path))
+    assert not [f for f in check_file(path, render=False).findings if f.rule == "ket_thuc"]
+
+
+def test_the_deciding_authority_under_a_decisions_subject_is_neither_subject_nor_content(tmp_path):
+    path = scratch(tmp_path, kind="QUYẾT ĐỊNH")
+    d = docx.Document(str(path))
+    subject = _paragraph(d, "Triển khai công tác năm 2024")
+    subject._p.pPr.remove(subject._p.pPr.find(qn("w:pBdr")))
+    authority = d.add_paragraph()
+    authority.alignment = subject.alignment
+    _run(authority, "GIÁM ĐỐC SỞ NỘI VỤ", 11, bold=True)  # 11 pt: wrong for a trích yếu or for content
+    subject._p.addnext(authority._p)
+    d.save(str(path))
+    assert not [f for f in check_file(path, render=False).findings if "GIÁM ĐỐC SỞ NỘI VỤ" in f.location]

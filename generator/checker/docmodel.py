@@ -40,8 +40,10 @@ def is_punctuation(text: str) -> bool:
 
 def is_typed_rule(text: str) -> bool:
     """A line drawn by typing underscores or dashes (offices type the rule under the motto
-    this way): a rule, not a word."""
-    return bool(re.fullmatch(r"[_\-–—]{3,}", "".join(text.split())))
+    this way): a rule, not a word; with an ornament or two in it («_____&_____», «----¯----»)."""
+    squeezed = "".join(text.split())
+    dashes = len(re.findall(r"[_\-–—]", squeezed))
+    return dashes >= 3 and len(squeezed) - dashes <= 3 and not re.search(r"[^\W_]", squeezed)
 
 
 @dataclass

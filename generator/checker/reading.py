@@ -179,9 +179,12 @@ class _Paragraphs:
 
     def _runs(self, p_el, para_styles: tuple) -> list[Run]:
         runs = []
-        # Runs of this paragraph only: not those of text boxes anchored in it.
-        for r_el in p_el.xpath("./w:r | ./w:hyperlink/w:r | ./w:fldSimple/w:r | ./w:smartTag/w:r"
-                               " | ./w:ins/w:r | ./w:sdt/w:sdtContent/w:r", namespaces=NS):
+        # Runs of this paragraph only (its nearest paragraph is this one: not those of text
+        # boxes anchored in it), at any depth of the wrappers Word prints through: hyperlink,
+        # field, smart tags within smart tags («VIỆT <smartTag><smartTag>NAM»), customXml,
+        # content controls, insertions; not deleted text.
+        for r_el in p_el.xpath(".//w:r[count(ancestor::w:p[1] | $p) = 1][not(ancestor::w:del | ancestor::w:moveFrom)]",
+                               p=p_el, namespaces=NS):
             text = "".join(
                 (t.text or "") if t.tag == w("t") else ("\t" if t.tag == w("tab") else "\n")
                 for t in r_el if t.tag in (w("t"), w("tab"), w("br"))

@@ -157,7 +157,12 @@ def _body(ctx):
         if p.line_spacing:
             rule_, v = p.line_spacing
             size = max(p.sizes or {14})
-            ok = 1.0 <= v <= 1.5 if rule_ == "auto" else size <= v <= size * 1.8
+            if rule_ == "auto":
+                ok = 1.0 <= v <= 1.5
+            elif rule_ == "atLeast":  # below the font's own line height Word prints single spacing
+                ok = v <= size * 1.8
+            else:
+                ok = size <= v <= size * 1.8
             if not ok:
                 add("khoảng cách dòng từ dòng đơn đến 1,5 dòng")
     out = []
@@ -184,8 +189,7 @@ def _headings(ctx):
 
 @rule("ket_thuc", "Kết thúc nội dung bằng «./.»", skip=("Phụ lục",))
 def _closing(ctx):
-    body = _need(ctx.el.body, "phần nội dung")
-    last = body[-1]
+    last = _need(ctx.el.closing, "đoạn cuối của nội dung")
     if not last.text.rstrip().endswith("./."):
         return [Finding("ket_thuc", LOI, at(last), "đoạn cuối của nội dung phải kết thúc bằng «./.».")]
     return []
