@@ -120,6 +120,9 @@ except OSError:
 print(elapsed, peak_kb)
 """
 PACKS = 'from generator.main import build_group\nbuild_group(Path({config!r}), Path({out!r}), "packs")'
+# Each run writes a new folder: into the same one, the second run finds its stamp and skips.
+PACKS_FRESH = ('import tempfile\nfrom generator.main import build_group\n'
+               'build_group(Path({config!r}), Path(tempfile.mkdtemp(dir={out!r})), "packs")')
 INTAKE = ('from generator.config import load_plan\nfrom generator.intake import run\n'
           'r = run(load_plan({config!r}), Path({lists!r}), Path({out!r}))\nassert not r.problems, r.problems[:3]')
 
@@ -138,7 +141,9 @@ def award_cycle(count: int, tmp: Path, root: Path = ROOT) -> dict:
     """Packs for `count` units, then intake of their lists filled with 10 rows each (one
     collective and nine individuals: a config whose one tier gives nine)."""
     config, lists = award_inputs(count, tmp, root)
-    packs = best_of(AWARD_CHILD.format(root=str(root), work=PACKS.format(config=str(config), out=str(tmp / "award"))))
+    (tmp / "award").mkdir(exist_ok=True)
+    packs = best_of(AWARD_CHILD.format(root=str(root), work=PACKS_FRESH.format(config=str(config),
+                                                                               out=str(tmp / "award"))))
     intake = best_of(AWARD_CHILD.format(root=str(root), work=INTAKE.format(config=str(config), lists=str(lists),
                                                                            out=str(tmp / "intake"))))
     return {"units": count, "packs": packs, "intake": intake}

@@ -121,6 +121,7 @@ class _Part:
         return f", đoạn «{_paragraph_text(self.lines[lineno - 1])[:120]}»"
 
 
+_LISTING = re.compile(r"[\t\a\n\f]")
 _BODY_START = re.compile(rb"<w:body[^>]*>")
 _CORE_PROPS = ("author", "comments", "identifier", "language", "subject", "title")
 
@@ -343,6 +344,10 @@ class CompiledTemplate:
         # The rest of docxtpl's render_xml_part, unchanged.
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        # resolve_listing only rewrites a \t, \a, \n or \f inside <w:t>: without one it returns
+        # the same string, after three nested regex passes over every paragraph and run.
+        if not _LISTING.search(xml):
+            return xml
         return self._tpl.resolve_listing(xml)
 
     def _document_xml(self, tree) -> bytes:

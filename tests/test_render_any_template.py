@@ -5,6 +5,7 @@ vertical merge, a paragraph that re-binds a namespace prefix."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -193,3 +194,18 @@ def test_a_nested_vertical_merge_renders_as_docxtpl_does(tmp_path, rebind_prefix
     assert "Hoàng C" in body and not TAG.search(re.sub(r"<[^>]+>", "", body))
     if rebind_prefix:  # the spliced body must not keep a prefix bound to the wrong namespace
         assert 'xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordml"' not in body
+
+
+def test_a_value_with_line_breaks_and_tabs_is_laid_out_as_docxtpl_lays_it_out(tmp_path):
+    """docxtpl turns \\n, \\t, \\a and \\f in a value into a break, a tab, a new paragraph and a
+    page break; the renderer skips that pass only when none of them is in a part."""
+    path = tmp_path / "listing.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ text }}")
+    document.add_paragraph("Không có ký tự đặc biệt: {{ plain }}")
+    document.save(path)
+    ctx = {"text": "dòng một\ndòng hai\tcột\ađoạn mới\ftrang mới", "plain": "x"}
+    fast = fast_render(path, ctx)
+    assert fast == reference_render(path, ctx, ISSUED)
+    xml = zipfile.ZipFile(io.BytesIO(fast)).read("word/document.xml")
+    assert b"<w:br/>" in xml and b"<w:tab/>" in xml and b'w:type="page"' in xml
