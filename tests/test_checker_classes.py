@@ -12,7 +12,7 @@ import pytest
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 from lxml import etree
 
 from generator.checker import rendered
@@ -181,6 +181,41 @@ def _annex(path, *, new_section: bool, restart: bool, lines: int = 30):
     for i in range(lines):
         d.add_paragraph(f"Dòng {i + 1} của danh sách kèm theo.")
     d.save(str(path))
+
+
+def _second_section(path, *, continuous: bool = False):
+    """Section 1 ends here; section 2 (the document's own sectPr, titlePg and headers inherited)
+    goes on with body text, not an annex."""
+    import copy
+
+    d = docx.Document(str(path))
+    body = d.element.body
+    last = body.sectPr
+    p, ppr = OxmlElement("w:p"), OxmlElement("w:pPr")
+    ppr.append(copy.deepcopy(last))
+    p.append(ppr)
+    body.insert(list(body).index(last), p)
+    if continuous:
+        kind = OxmlElement("w:type")
+        kind.set(qn("w:val"), "continuous")
+        last.insert(0, kind)
+    for i in range(30):
+        d.add_paragraph(f"Đoạn {i + 1} của phần tiếp theo, vẫn là nội dung của văn bản.")
+    d.save(str(path))
+
+
+def test_a_later_section_with_its_first_page_apart_and_no_number_there_leaves_a_page_unnumbered(tmp_path):
+    path = scratch(tmp_path, pages=2)
+    assert docx.Document(str(path)).sections[0].different_first_page_header_footer
+    _second_section(path)
+    said = [m for m in messages(path) if m.startswith("so_trang")]
+    assert [m for m in said if "trang đầu của mục này" in m], said
+
+
+def test_a_continuous_later_section_opens_no_page_so_nothing_is_unnumbered(tmp_path):
+    path = scratch(tmp_path, pages=2)
+    _second_section(path, continuous=True)
+    assert not [m for m in messages(path) if "trang đầu của mục này" in m]
 
 
 def test_an_annex_numbered_on_from_the_main_text_is_an_error(tmp_path):
@@ -530,6 +565,29 @@ def test_a_first_line_indented_with_a_leading_tab_is_judged_where_it_prints(tmp_
     _tab_indented(path)  # Word's default tab stop: 720 twips, 12.7 mm, as a first-line indent
     assert not [m for m in messages(path) if "lùi vào" in m]
     _tab_indented(path, 1440)  # a 25.4 mm stop prints the text too far in
+    assert [m for m in messages(path) if "lùi vào" in m]
+
+
+def _indented(path, left_twips: int, first_line_twips: int):
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        if p.text.startswith("Thực hiện"):
+            p.paragraph_format.left_indent = Twips(left_twips)
+            p.paragraph_format.first_line_indent = Twips(first_line_twips)
+    d.save(str(path))
+
+
+def test_a_hanging_item_whose_first_line_prints_at_1_cm_is_indented_as_nd30_asks(tmp_path):
+    """A numbered item set 851 twips in with 284 hanging: its label, the first line, prints
+    567 twips (10 mm) from the margin, where NĐ 30 wants the first line."""
+    path = scratch(tmp_path)
+    _indented(path, 851, -284)
+    assert not [m for m in messages(path) if "lùi vào" in m]
+
+
+def test_a_first_line_indent_on_top_of_a_left_indent_prints_too_far_in(tmp_path):
+    path = scratch(tmp_path)
+    _indented(path, 567, 426)  # 17.5 mm from the margin
     assert [m for m in messages(path) if "lùi vào" in m]
 
 

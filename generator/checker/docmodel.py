@@ -146,6 +146,7 @@ class Section:
     footers: dict[str, str | None]
     first_paragraph: int = 0  # index in Document.paragraphs of the section's first paragraph
     page_start: int | None = None  # <w:pgNumType w:start>: numbering restarts here
+    new_page: bool = True  # not a continuous section break: the section opens a page of its own
 
 
 @dataclass
@@ -162,14 +163,17 @@ class Document:
     default_tab_mm: float = 12.7  # settings' defaultTabStop: where a leading <w:tab/> prints the text
 
     def printed_start_mm(self, p: Para) -> float:
-        """Where the first line's text prints, from the indent: a paragraph opening with a tab
-        prints at the next default tab stop (its own custom tab stops are not read)."""
+        """Where the first line prints, from the margin (NĐ 30's «lùi vào» is seen on the page):
+        the left indent plus the first-line one (a hanging indent, a numbered item's label,
+        counts back from the left); a paragraph opening with a tab prints at the next default
+        tab stop, which Word counts from the margin (its own custom tab stops are not read)."""
+        start = p.left_mm + p.first_line_mm
         if not p.text.startswith("\t") or p.first_line_mm >= self.default_tab_mm:
-            return p.first_line_mm
+            return start
         stop = self.default_tab_mm
-        while stop <= p.left_mm + p.first_line_mm:
+        while stop <= start:
             stop += self.default_tab_mm
-        return stop - p.left_mm
+        return stop
 
     def header_has_page_field(self, part: str | None) -> bool:
         return part is not None and _has_page_field(self.part_xml.get(part))

@@ -267,11 +267,17 @@ def _sections(body, rels: dict[str, str], index_of: dict[int, int]) -> list[Sect
         start = num.get(w("start")) if num is not None else None
         sections.append(Section(i, width, height, landscape, margins, on(sect.find(w("titlePg"))) is True,
                                 dict(inherited["headers"]), dict(inherited["footers"]), starts_at,
-                                int(start) if start and start.lstrip("-").isdigit() else None))
+                                int(start) if start and start.lstrip("-").isdigit() else None,
+                                _new_page(sect)))
         owner = sect.getparent().getparent() if sect.getparent().tag == w("pPr") else None
         if owner is not None and id(owner) in index_of:
             starts_at = index_of[id(owner)] + 1
     return sections
+
+
+def _new_page(sect) -> bool:
+    kind = sect.find(w("type"))
+    return kind is None or kind.get(w("val")) != "continuous"
 
 
 def load(path: Path) -> Document:

@@ -139,6 +139,12 @@ def _page_numbers(ctx):
             out.append(Finding("so_trang", LOI, where, "trang chẵn không có số trang (đầu trang chẵn thiếu trường PAGE)."))
         elif not odd and not even and headers:
             out.append(Finding("so_trang", LOI, where, "các trang của mục này không có số trang."))
+        if (s.index > 0 and s.title_page and s.new_page and odd and not has(shown["first"])
+              and not _opens_annex(doc, s)):
+            # Under titlePg a section's first page shows its first-page header, and there is
+            # none with a number: page 1 of the document is meant so, a later section's is not.
+            out.append(Finding("so_trang", LOI, where, "trang đầu của mục này không có số trang (mục đặt «trang đầu khác» "
+                               "mà đầu trang đầu không có trường PAGE)."))
     for part in headers:
         for p in doc.page_field_paragraphs(part):
             if p.alignment != "center":
@@ -146,6 +152,12 @@ def _page_numbers(ctx):
             if p.sizes and not _size_ok(p, 13, 14):
                 out.append(Finding("so_trang", LOI, part, f"số trang cỡ 13–14; đang là {_sizes(p)}{PUNCT_NOTE}."))
     return out
+
+
+def _opens_annex(doc: Document, s) -> bool:
+    """An annex starts the section: its own first page is numbered as the document's page 1 is."""
+    first = next((p for p in doc.paragraphs[s.first_paragraph:] if p.text.strip()), None)
+    return first is not None and bool(re.match(r"(?i)phụ\s+lục\b", squash(first.text)))
 
 
 @rule("so_trang_phu_luc", "Phụ lục kèm theo (nếu có) đánh số trang riêng", skip=NO_SIGNER_BLOCK)
