@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import statistics
@@ -346,6 +347,47 @@ def rebuilds(n: int, tmp: Path) -> dict:
             "help_imports": heavy}
 
 
+BREAKDOWN = """
+import json, sys, time, warnings
+t0 = time.perf_counter()
+import docxtpl, docx, yaml, jinja2
+t1 = time.perf_counter()
+import generator.cli, generator.config, generator.main, generator.render, generator.templatecheck
+t2 = time.perf_counter()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import filelock
+t3 = time.perf_counter()
+code = generator.cli.main(["--config", sys.argv[1], "--output", sys.argv[2]])
+t4 = time.perf_counter()
+sys.stderr.write(json.dumps({"code": code, "floor": t1 - t0, "own": t2 - t1, "filelock": t3 - t2, "work": t4 - t3}))
+"""
+
+
+def changed_breakdown(n: int, tmp: Path) -> dict:
+    """Where a cold build with a change spends its time beyond the floor, timed inside the build's
+    own process (python -X importtime adds its own cost to every import and inflates them):
+    the floor's imports, the project's modules, filelock, and the work itself (config, contexts,
+    render, the fsynced write), each the median of n runs with a member count changed before each."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    config, out = tmp / "plan.yaml", tmp / "out"
+    text = SHIPPED.read_text(encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
+    run_wall([PY, "build_docs.py", "--config", str(config), "--output", str(out)])
+    parts: dict[str, list[float]] = {"floor": [], "own": [], "filelock": [], "work": []}
+    for i in range(n):
+        config.write_text(text.replace("members: 4.098", f"members: {4098 + i % 2 + 1:,}".replace(",", "."), 1),
+                          encoding="utf-8")
+        res = subprocess.run([PY, "-c", BREAKDOWN, str(config), str(out)], check=True, capture_output=True, text=True,
+                             cwd=ROOT, env=BASE_ENV)
+        got = json.loads(res.stderr.strip().splitlines()[-1])
+        if got["code"] != 0:
+            raise SystemExit(f"the breakdown's build failed: {res.stderr}")
+        for key in parts:
+            parts[key].append(got[key])
+    return {key: statistics.median(v) for key, v in parts.items()} | {"runs": n}
+
+
 @contextlib.contextmanager
 def baseline_tree(tmp: Path, commit: str = BASELINE):
     """A worktree of `commit` (None when git or the commit is not there)."""
@@ -518,6 +560,7 @@ def main() -> None:
         cert = certificates(20 if args.quick else 2000)
         batch = check_batch(1 if args.quick else 7, tmp)
         again = rebuilds(2 if args.quick else 9, tmp / "rebuilds")
+        parts = changed_breakdown(2 if args.quick else 9, tmp / "breakdown")
         paired = against_baseline(1 if args.quick else 5, 5 if args.quick else 200, tmp / "baseline-pairs")
         cold_paired = [cold_against_baseline(2 if args.quick else 15, tmp / f"cold-{c}", c) for c in (BASELINE, BEFORE_STEPS)]
         fb = fallback_path(1 if args.quick else 5, 50 if args.quick else 2000, tmp)
@@ -576,6 +619,10 @@ def main() -> None:
     lo, mid, hi = again["changed"]
     lines.append(f"| cold build with a member count changed before each run | {again['changed_s'] * 1000:.0f} ms = "
                  f"{mid:.2f}× the floor ({again['floor_s'] * 1000:.0f} ms; min–max {lo:.2f}–{hi:.2f}×) | ≤ 1.3× |")
+    lines.append(f"| the same, inside the build's own process, median of {parts['runs']} | the floor's imports "
+                 f"{parts['floor'] * 1000:.0f} ms; beyond them: the project's modules {parts['own'] * 1000:.0f} ms, "
+                 f"filelock {parts['filelock'] * 1000:.0f} ms, the work (config, contexts, render, fsynced write) "
+                 f"{parts['work'] * 1000:.0f} ms | |")
     lo, mid, hi = again["help"]
     lines.append(f"| `--help` | {mid:.2f}× the floor (min–max {lo:.2f}–{hi:.2f}×); imports "
                  f"{', '.join(again['help_imports']) or 'none of jinja2, lxml, docx, docxtpl, openpyxl'} | no jinja2, lxml, docx |")
