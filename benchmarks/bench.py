@@ -559,9 +559,9 @@ def main() -> None:
         award = award_cycle(5 if args.quick else 200, tmp)
         cert = certificates(20 if args.quick else 2000)
         batch = check_batch(1 if args.quick else 7, tmp)
-        again = rebuilds(2 if args.quick else 9, tmp / "rebuilds")
+        again = rebuilds(2 if args.quick else 21, tmp / "rebuilds")
         parts = changed_breakdown(2 if args.quick else 9, tmp / "breakdown")
-        paired = against_baseline(1 if args.quick else 5, 5 if args.quick else 200, tmp / "baseline-pairs")
+        paired = against_baseline(1 if args.quick else 9, 5 if args.quick else 200, tmp / "baseline-pairs")
         cold_paired = [cold_against_baseline(2 if args.quick else 15, tmp / f"cold-{c}", c) for c in (BASELINE, BEFORE_STEPS)]
         fb = fallback_path(1 if args.quick else 5, 50 if args.quick else 2000, tmp)
     lines = [
