@@ -630,6 +630,34 @@ def test_spacing_is_judged_by_the_printed_gap_not_by_one_paragraph(tmp_path):
     assert not [m for m in messages(path) if "tối thiểu 6 pt" in m]
 
 
+def test_the_gap_between_paragraphs_is_the_larger_of_after_and_before_not_their_sum(tmp_path):
+    path = scratch(tmp_path)
+    d = docx.Document(str(path))
+    for p in d.paragraphs:  # 3 pt after each and 3 pt before each: Word prints 3 pt, not 6
+        if p.text.startswith("Thực hiện"):
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(3)
+    d.save(str(path))
+    assert [m for m in messages(path) if "tối thiểu 6 pt" in m]
+
+
+def _contextual(path, on: bool):
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        if p.text.startswith("Thực hiện"):  # all in one style (Normal), 12 pt after each
+            p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(0), Pt(12)
+            if on:
+                p._p.get_or_add_pPr().append(OxmlElement("w:contextualSpacing"))
+    d.save(str(path))
+
+
+def test_contextual_spacing_prints_no_gap_between_paragraphs_of_one_style(tmp_path):
+    path = scratch(tmp_path)
+    _contextual(path, on=False)
+    assert not [m for m in messages(path) if "tối thiểu 6 pt" in m]
+    _contextual(path, on=True)
+    assert [m for m in messages(path) if "tối thiểu 6 pt" in m]
+
+
 # -- one paragraph, several printed lines -----------------------------------------------------------
 
 def test_the_parent_body_and_the_issuer_after_a_line_break_in_one_paragraph_are_two_elements(tmp_path):

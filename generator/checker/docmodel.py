@@ -76,6 +76,8 @@ class Para:
     row: int | None = None
     cell: int | None = None
     element: etree._Element | None = field(default=None, repr=False)
+    # Its own space before and after is not printed next to a paragraph of the same style.
+    contextual_spacing: bool = False
 
     def split_at(self, pos: int) -> tuple["Para", "Para"]:
         """The paragraph cut after character `pos`: two paragraphs at the same place, each with

@@ -218,6 +218,7 @@ class _Paragraphs:
             line_spacing=first(pprs, _line), has_border_below=bool(first([ppr] + style_pprs, _border("bottom"))),
             has_border_above=bool(first([ppr] + style_pprs, _border("top"))),
             table=where[0], row=where[1], cell=where[2], element=p_el,
+            contextual_spacing=bool(first(pprs, lambda pr: on(pr.find(w("contextualSpacing"))))),
         )
 
     def walk(self, container, table_style, where) -> None:

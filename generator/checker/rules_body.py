@@ -126,14 +126,19 @@ def _is_heading(p: Para) -> bool:
 
 
 def _gap(doc: Document, above: int, below: int) -> float:
-    """The printed space between two paragraphs, in points: the upper one's space after plus the
-    lower one's space before, as Word adds them by default (no compatibility option read). At
-    the body's edge, only the paragraph's own side counts."""
+    """The printed space between two paragraphs, in points: the larger of the upper one's space
+    after and the lower one's space before (ISO 29500 §17.3.1.33; LibreOffice lays a .docx out
+    so), not their sum. A paragraph with contextualSpacing prints neither of its own sides next
+    to a paragraph of the same style (§17.3.1.9, as LibreOffice does: the side is dropped, not
+    subtracted). At the body's edge, only the paragraph's own side counts. Spacing given in lines
+    and HTML auto spacing are not read."""
     paras = doc.paragraphs
     upper = paras[above] if 0 <= above < len(paras) else None
     lower = paras[below] if 0 <= below < len(paras) else None
-    return ((upper.space_after_pt or 0) if upper is not None else 0) + (
-        (lower.space_before_pt or 0) if lower is not None else 0)
+    alike = upper is not None and lower is not None and upper.style_name == lower.style_name
+    after = 0 if upper is None or (alike and upper.contextual_spacing) else upper.space_after_pt or 0
+    before = 0 if lower is None or (alike and lower.contextual_spacing) else lower.space_before_pt or 0
+    return max(after, before)
 
 
 @rule("noi_dung", "Nội dung: 13–14, căn đều, lùi đầu dòng 1–1,27 cm, cách đoạn ≥ 6 pt, giãn dòng 1–1,5",
@@ -153,7 +158,8 @@ def _body(ctx):
         if not 9.5 <= ctx.doc.printed_start_mm(p) <= 12.8:  # the print, a leading tab included
             add("chữ đầu dòng phải lùi vào 1–1,27 cm")
         if max(_gap(ctx.doc, p.index - 1, p.index), _gap(ctx.doc, p.index, p.index + 1)) < 6:
-            add("khoảng cách giữa các đoạn (trước + sau) tối thiểu 6 pt")
+            add("khoảng cách giữa các đoạn tối thiểu 6 pt (theo thuộc tính, như Word in: khoảng lớn hơn "
+                    "giữa «sau» của đoạn trên và «trước» của đoạn dưới)")
         if p.line_spacing:
             rule_, v = p.line_spacing
             size = max(p.sizes or {14})
