@@ -91,7 +91,7 @@ def _render_job(job: tuple, issued: dt.datetime) -> bytes:
 def _render(template: Path, ctx: dict, issued: dt.datetime, finish=None) -> bytes:
     if template.suffix == ".xlsx":
         return workbook.fill(template, ctx, issued)
-    from . import render  # Jinja, lxml and python-docx: only once something is rendered
+    from . import render  # Jinja and lxml: only once something is rendered
 
     data = render.compiled(template.parent, template.name).render(ctx, issued)
     return finish(data, ctx) if finish is not None else data
@@ -181,9 +181,9 @@ def check_templates(config_path: Path, files: list[Path], templates_dir: Path | 
         if path.suffix.lower() == ".xlsx":
             found, read = workbook.inspect(path)
         else:
-            from . import render  # Jinja: only once something is rendered or checked
+            from . import prepare, templating  # python-docx, docxtpl and Jinja: only for a check of templates
 
-            found, read = render.inspect(path)
+            found, read = prepare.inspect(path, templating.make_env())
         findings += found + templatecheck.missing(path.name, read, ctx)
         refs += read
         union.update(ctx)

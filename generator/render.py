@@ -2,18 +2,21 @@
 the template's name and the paragraph it is in, never an empty string or "None" in a document.
 
 docxtpl does the template work (patch_xml, its table fixes, its \\n and \\t handling); what this
-module adds is doing the expensive part once. `CompiledTemplate` reads a template, lets docxtpl
-patch its XML and compiles the Jinja source a single time; each render then only runs Jinja,
-docxtpl's post-processing, and writes the zip. The output is byte-for-byte what
-`DocxTemplate.render()` + `save()` + `normalize_docx()` give (tests/test_render_equivalence.py),
-in a fraction of the time, which matters for the browser page that rebuilds on every edit.
+module adds is doing the expensive part once. prepare.py opens a template with python-docx, lets
+docxtpl patch its XML and compiles the Jinja source a single time, and the result is kept on
+disk; each render then only runs Jinja, docxtpl's post-processing, and writes the zip. The output
+is byte-for-byte what `DocxTemplate.render()` + `save()` + `normalize_docx()` give
+(tests/test_render_equivalence.py), in a fraction of the time, which matters for the browser
+page that rebuilds on every edit. A render imports python-docx and docxtpl only for a step that
+would change something (a table whose grid docxtpl corrects, a picture to renumber, a tab or line
+break to resolve, a core property with Jinja in it): a cold build of the shipped templates needs
+neither, which is a third of the import floor.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import io
-import marshal
 import os
 import pickle
 import re
@@ -23,64 +26,34 @@ import threading
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-import docx
-import docxtpl
 import jinja2
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
 from lxml import etree
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import formatting, templatecheck
+from . import stamp, templatecheck
 from .exceptions import TemplateError
-from .output import FIXED_ZIP_TIME, deflated, write_part
+from .output import FIXED_ZIP_TIME, write_part
+from .templating import (CACHE_VERSION, DATE_STAND_IN, W3CDTF, JinjaPart, PreparedTemplate, goes_through_jinja,
+                         make_env, with_paragraph_lines)
 
-CACHE_VERSION = 6  # raise when _Prepared changes
-FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-# Parts docxtpl never fills: a tag there would reach the office as raw «{{ … }}».
-_UNFILLED = {"word/endnotes.xml": "chú thích cuối văn bản (endnote)",
-             "word/comments.xml": "ghi chú (comment) của Word"}
-
-
-def _month_year(value: dict) -> str:
-    return f"{value['month']:02d}/{value['year']}"
-
-
-def _strict(fn):
-    """A filter given an undefined value raises Jinja's own 'is undefined' error, naming the
-    missing attribute, instead of a TypeError from inside the filter."""
-    def wrapper(value, *args):
-        if isinstance(value, jinja2.Undefined):
-            value._fail_with_undefined_error()
-        return fn(value, *args)
-    return wrapper
+_LISTING = re.compile(r"[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's resolve_listing's
+LISTING_KEPT = 256  # paragraphs resolved before, kept per template
+_BODY_START = re.compile(rb"<w:body[^>]*>")
+# python-docx reads and writes a part with this parser and tostring call (docx.oxml.parser,
+# docx.opc.oxml.serialize_part_xml); its element classes change nothing in the bytes.
+_PART_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+_W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 
 
-def make_env(autoescape: bool = True) -> SandboxedEnvironment:
-    """Config values are data: sandboxed, XML-escaped (with docxtpl's default a `&` in a name
-    silently deletes table rows) and strict about undefined names. A spreadsheet's cells are
-    filled without the escaping: openpyxl escapes what it writes."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
-    env.filters.update({name: _strict(fn) for name, fn in {
-        "thousands": formatting.thousands,
-        "two_digits": formatting.two_digits,
-        "short_date": formatting.short_date,
-        "month_year": _month_year,
-        "capitalize_first": formatting.capitalize_first,
-        "keep_last": formatting.keep_last,
-        "in_words": formatting.in_words,
-        "weekday": formatting.weekday,
-    }.items()})
-    return env
+def _parse_part(xml: str | bytes):
+    return etree.fromstring(xml, _PART_PARSER)
 
 
-def _paragraph_text(xml_line: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", "", xml_line).split())
+def _serialize_part(element) -> bytes:
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
 
 
 def _template_line(err: Exception) -> int | None:
@@ -94,162 +67,34 @@ def _template_line(err: Exception) -> int | None:
     return line
 
 
-class _Part:
-    """One XML part with Jinja in it (the body, a header or a footer), compiled once."""
-
-    def __init__(self, template_name: str, label: str, source: str, env: SandboxedEnvironment,
-                 code: bytes | None = None):
-        self.label = label
-        self.lines = source.splitlines()
-        if code is None:  # not in the cache: parse and compile (the slow part of a cold start)
-            try:
-                ast = env.parse(source)
-            except jinja2.TemplateSyntaxError as err:
-                where = self.where(err.lineno)
-                raise TemplateError(
-                    f"mẫu {template_name} có thẻ hỏng ({label}{where}): {err.message}. "
-                    "Mỗi {{ ... }} và {% ... %} phải đóng đủ; mỗi {% if %}/{% for %} cần {% endif %}/{% endfor %}."
-                ) from None
-            self.code = marshal.dumps(env.compile(ast))
-        else:
-            self.code = code
-        self.template = env.template_class.from_code(env, marshal.loads(self.code), env.make_globals(None))
-
-    def where(self, lineno: int | None) -> str:
-        if not lineno or lineno > len(self.lines):
-            return ""
-        return f", đoạn «{_paragraph_text(self.lines[lineno - 1])[:120]}»"
-
-
-_LISTING = re.compile(r"[\t\a\n\f]")
-_BODY_START = re.compile(rb"<w:body[^>]*>")
-_CORE_PROPS = ("author", "comments", "identifier", "language", "subject", "title")
-
-
-class _Prepared(NamedTuple):
-    """Everything a render needs that depends only on the template file: plain, picklable data,
-    kept on disk between runs (see _cache_path) so a cold start skips python-docx and Jinja's
-    compiler."""
-
-    names: list[str]  # zip entries in python-docx's order
-    parts: dict[str, bytes]  # every part as python-docx writes it
-    body_source: str
-    body_code: bytes
-    headers: dict[str, tuple[str, str, bytes]]  # part name -> (encoding, patched source, code)
-    footnotes: dict[str, tuple[str, bytes]]  # part name -> (patched source, code)
-    refs: list  # templatecheck.Ref: every value the template reads
-    sections: int  # docxtpl renders the footnotes once per section
-    core_part: str
-    core_props: dict[str, str]
-    packed: dict[str, bytes]  # the parts no render changes, deflated as zipfile would (output.write_part)
-
-
-# LibreOffice writes the core properties' relationship as «…/officedocument/2006/relationships/…»
-# (lower-case d). python-docx does not know that spelling, adds a second docProps/core.xml, and
-# docxtpl saves a package with two parts of one name, which Word refuses (docxtpl issue #558,
-# python-docx PR #1436, both open). A template a clerk saved in LibreOffice is read with the
-# standard spelling instead; the file itself is left as it is.
-_LO_CORE_REL = b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
-_CORE_REL = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-
-
-def template_bytes(path: Path) -> bytes:
-    """The template as docxtpl should read it (see _LO_CORE_REL)."""
-    data = path.read_bytes()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            rels = z.read("_rels/.rels")
-            if _LO_CORE_REL not in rels:
-                return data
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w") as fixed:
-                for info in z.infolist():
-                    body = z.read(info.filename)
-                    fixed.writestr(info, rels.replace(_LO_CORE_REL, _CORE_REL) if info.filename == "_rels/.rels" else body)
-            return out.getvalue()
-    except (zipfile.BadZipFile, KeyError):
-        return data  # not a package: _open says so in the clerk's words
-
-
-def _open(path: Path):
-    tpl = DocxTemplate(io.BytesIO(template_bytes(path)))
-    try:
-        tpl.render_init()
-    except Exception as err:  # python-docx raises several types for a broken package
-        raise TemplateError(f"mẫu {path} không mở được như một tệp .docx: {err}") from None
-    return tpl
-
-
-def _sources(tpl) -> tuple[str, dict[str, tuple[str, str]], dict[str, str], list[tuple[str, str, str]]]:
-    """Every part docxtpl fills, patched as docxtpl patches it, one paragraph a line: the body,
-    {header/footer part: (encoding, source)}, {footnotes part: source}; and the parts it never
-    fills, as (what, part name, patched xml)."""
-
-    doc = tpl.docx
-    body = _with_paragraph_lines(tpl.patch_xml(tpl.get_xml()))
-    headers = {}
-    for rel in doc.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
-            xml = tpl.get_part_xml(rel.target_part)
-            headers[str(rel.target_part.partname).lstrip("/")] = (
-                tpl.get_headers_footers_encoding(xml), _with_paragraph_lines(tpl.patch_xml(xml)))
-    footnotes = {}
-    for part in doc.part.package.parts:  # as docxtpl's render_footnotes finds them
-        if part.content_type == FOOTNOTES_TYPE:
-            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-            footnotes[str(part.partname).lstrip("/")] = _with_paragraph_lines(tpl.patch_xml(blob))
-    unfilled = [(what, str(part.partname).lstrip("/"), tpl.patch_xml(part.blob.decode("utf-8")))
-                for part in doc.part.package.parts
-                for name, what in _UNFILLED.items() if str(part.partname).lstrip("/") == name]
-    return body, headers, footnotes, unfilled
-
-
-def _labelled(body: str, headers: dict, footnotes: dict) -> list[tuple[str, str]]:
-    return ([("thân văn bản", body)] + [(f"đầu/chân trang {name}", src) for name, (_, src) in headers.items()]
-            + [(f"chú thích chân trang {name}", src) for name, src in footnotes.items()])
-
-
-def inspect(path: Path) -> tuple[list, list]:
-    """What kiem-tra-mau reports of a template: (findings, refs), nothing raised."""
-    body, headers, footnotes, unfilled = _sources(_open(path))
-    return templatecheck.analyse(path.name, _labelled(body, headers, footnotes), unfilled, _env())
-
-
-def _prepare(path: Path, env: SandboxedEnvironment) -> _Prepared:
-    """The slow path: open the template with docxtpl/python-docx, check, patch and compile it."""
-    tpl = _open(path)
-    doc = tpl.docx
-    buf = io.BytesIO()
-    doc.save(buf)
-    with zipfile.ZipFile(buf) as z:
-        names = z.namelist()
-        parts = {n: z.read(n) for n in names}
-    body_source, header_sources, footnote_sources, unfilled = _sources(tpl)
-    findings, refs = templatecheck.analyse(path.name, _labelled(body_source, header_sources, footnote_sources),
-                                           unfilled, env)
-    errors = [f for f in findings if f.severity == templatecheck.LOI]
-    if errors:  # a broken template stops the build before anything is filled
-        broken = any(f.rule in ("the_mo", "the_dong", "khoi", "cu_phap") for f in errors)
-        hint = "\nMỗi {{ ... }} và {% ... %} phải đóng đủ; mỗi {% if %}/{% for %} cần {% endif %}/{% endfor %}."
-        raise TemplateError(f"mẫu {path.name} {'có thẻ hỏng' if broken else 'có lỗi'}:\n"
-                            + "\n".join(f"  - {f.location}: {f.message}" for f in errors) + (hint if broken else ""))
-    body = _Part(path.name, "thân văn bản", body_source, env)
-    headers = {name: (encoding, source, _Part(path.name, "đầu/chân trang", source, env).code)
-               for name, (encoding, source) in header_sources.items()}
-    footnotes = {name: (source, _Part(path.name, "chú thích chân trang", source, env).code)
-                 for name, source in footnote_sources.items()}
-    core = doc.core_properties
-    core_part = str(doc.part.package._core_properties_part.partname).lstrip("/")
-    # Compressed once here and kept with the rest: on a cold build this was a fifth of the render.
-    filled = {"word/document.xml", core_part, *headers, *footnotes}
-    packed = {name: deflated(parts[name], 6) for name in names if name not in filled}
-    return _Prepared(names, parts, "\n".join(body.lines), body.code, headers, footnotes, refs, len(doc.sections),
-                     core_part, {p: getattr(core, p) for p in _CORE_PROPS}, packed)
-
-
-def _with_paragraph_lines(xml: str) -> str:
-    # As docxtpl's render_xml_part does, so Jinja's line numbers name a paragraph.
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+def _grid_fits(tree) -> bool:
+    """Whether docxtpl's fix_tables would leave every table of `tree` as it is: no row has more
+    cells than the grid has columns, and the widest row, a cell counted by its gridSpan, fills
+    the grid. Anything else, or anything fix_tables would stumble on, is left to fix_tables."""
+    if "w" not in tree.nsmap:
+        return False
+    ns = "{" + tree.nsmap["w"] + "}"
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        if grid is None:
+            return False
+        columns, widest = len(grid.findall(ns + "gridCol")), 0
+        for row in table.iter(ns + "tr"):
+            cells = row.findall(ns + "tc")
+            if len(cells) > columns:
+                return False
+            width = 0
+            for cell in cells:
+                props = cell.find(ns + "tcPr")
+                span = None if props is None else props.find(ns + "gridSpan")
+                try:
+                    width += 1 if span is None else int(span.get(ns + "val"))
+                except (TypeError, ValueError):
+                    return False
+            widest = max(widest, width)
+        if columns > widest:
+            return False
+    return True
 
 
 def _cache_dir() -> Path | None:
@@ -262,35 +107,50 @@ def _cache_dir() -> Path | None:
 
 
 def _cache_key(data: bytes) -> str:
+    # The libraries as installed (where each lies, its size and time), found without importing
+    # them, as the build's stamp finds them: an upgrade of any prepares the template afresh.
     h = hashlib.sha256(data)
-    for part in (CACHE_VERSION, sys.version, docxtpl.__version__, docx.__version__, jinja2.__version__):
+    for part in (CACHE_VERSION, sys.version, stamp.renderers_state()):
         h.update(str(part).encode())
     return h.hexdigest()[:32]
 
 
-def _load_prepared(path: Path, env: SandboxedEnvironment) -> _Prepared:
-    """From the disk cache when the very same template was prepared before; the cache is only
-    an optimisation, so any problem with it falls back to preparing afresh."""
-    data = path.read_bytes()
+def _read_cached(target: Path | None):
+    """The cache is only an optimisation: any problem reading it is a miss."""
+    if target is None or not target.is_file():
+        return None
+    try:
+        with open(target, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:
+        return None
+
+
+def _write_cached(target: Path | None, value) -> None:
+    if target is None:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
+def _load_prepared(path: Path, env: SandboxedEnvironment) -> tuple[PreparedTemplate, Path | None]:
+    """From the disk cache when the very same template was prepared before; with the cache
+    file's name without its suffix, for what else is kept of this template (None: no cache)."""
     folder = _cache_dir()
-    target = folder / f"{_cache_key(data)}.pickle" if folder else None
-    if target is not None and target.is_file():
-        try:
-            with open(target, "rb") as fh:
-                return pickle.load(fh)
-        except Exception:
-            pass
-    prepared = _prepare(path, env)
-    if target is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(prepared, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except OSError:
-            pass
-    return prepared
+    stem = folder / _cache_key(path.read_bytes()) if folder else None
+    prepared = _read_cached(stem.with_suffix(".pickle") if stem else None)
+    if prepared is None:
+        from . import prepare  # python-docx and docxtpl: only for a template not prepared before
+
+        prepared = prepare.prepare(path, env)
+        _write_cached(stem.with_suffix(".pickle") if stem else None, prepared)
+    return prepared, stem
 
 
 class CompiledTemplate:
@@ -303,25 +163,31 @@ class CompiledTemplate:
         if not zipfile.is_zipfile(path):
             raise TemplateError(f"mẫu {path} không phải tệp Word .docx (có thể là .doc cũ hoặc tệp hỏng). "
                                 "Mở bằng Word và lưu lại dưới dạng .docx.")
-        p = _load_prepared(path, env)
-        self._names, self._parts = p.names, p.parts
-        self._tpl = DocxTemplate(str(path))  # for docxtpl's post-processing methods only
-        self._root = parse_xml(p.parts["word/document.xml"])
-        self._body = _Part(self.name, "thân văn bản", p.body_source, env, p.body_code)
-        self._headers = {name: (enc, _Part(self.name, "đầu/chân trang", src, env, code))
+        p, stem = _load_prepared(path, env)
+        # docxtpl's resolve_listing of each paragraph with a tab or line break in it, as met
+        # before (see _resolved): kept beside the prepared template.
+        self._listing_file = stem.with_suffix(".listing.pickle") if stem else None
+        self._listing: dict[str, str] = _read_cached(self._listing_file) or {}
+        self._listing_added = False
+        self._path, self._names, self._parts = path, p.names, p.parts
+        self._tpl = None  # docxtpl, for a post-processing step that has something to do (_docxtpl)
+        self._root_nsmap = p.root_nsmap
+        self._body = JinjaPart(self.name, "thân văn bản", p.body_source, env, p.body_code)
+        self._headers = {name: (enc, JinjaPart(self.name, "đầu/chân trang", src, env, code))
                          for name, (enc, src, code) in p.headers.items()}
-        self._footnotes = {name: _Part(self.name, "chú thích chân trang", src, env, code)
+        self._footnotes = {name: JinjaPart(self.name, "chú thích chân trang", src, env, code)
                            for name, (src, code) in p.footnotes.items()}
         self._sections, self._env = p.sections, env
         self.refs = p.refs
-        self._core_name = p.core_part
-        self._core_el = parse_xml(p.parts[p.core_part])
-        self._core = CoreProperties(self._core_el)
-        # Core properties go through Jinja as docxtpl does. One with no brace and no line end
-        # comes out of Jinja unchanged, so it is set as it is (Jinja would fold \r\n and drop a
-        # final newline: those go through it).
-        self._core_props = {k: env.from_string(v) if re.search(r"[{\r\n]", v) else v for k, v in p.core_props.items()}
-        self._lock = threading.Lock()  # one render at a time: the core properties are shared
+        self._core_name, self._core_filled = p.core_part, p.core_filled
+        if self._core_filled is None:  # a property goes through Jinja, as docxtpl renders it
+            from docx.opc.coreprops import CoreProperties  # python-docx: only for such a template
+            from docx.oxml import parse_xml
+
+            self._core_el = parse_xml(p.parts[p.core_part])  # with python-docx's element classes
+            self._core = CoreProperties(self._core_el)
+            self._core_props = {k: env.from_string(v) if goes_through_jinja(v) else v for k, v in p.core_props.items()}
+        self._lock = threading.Lock()  # one render at a time: docxtpl's picture count and the core part are shared
         self._packed = p.packed
         document = p.parts["word/document.xml"]
         start, end = document.find(b"<w:body>"), document.rfind(b"</w:body>")
@@ -332,7 +198,14 @@ class CompiledTemplate:
         build and kiem-tra-mau apply too): never an empty string or «None» in a document."""
         templatecheck.refuse(templatecheck.missing(self.name, self.refs, context))
 
-    def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
+    def _docxtpl(self):
+        if self._tpl is None:
+            from docxtpl import DocxTemplate  # docxtpl and python-docx: only for a step that changes something
+
+            self._tpl = DocxTemplate(str(self._path))  # for its post-processing methods only
+        return self._tpl
+
+    def _render_part(self, part: JinjaPart, context: dict[str, Any]) -> str:
         try:
             xml = part.template.render(context)
         except jinja2.UndefinedError as err:
@@ -348,7 +221,21 @@ class CompiledTemplate:
         # the same string, after three nested regex passes over every paragraph and run.
         if not _LISTING.search(xml):
             return xml
-        return self._tpl.resolve_listing(xml)
+        return _PARAGRAPH.sub(self._resolved, xml)
+
+    def _resolved(self, match: re.Match) -> str:
+        """docxtpl's resolve_listing of one paragraph. resolve_listing is this very re.sub with a
+        function of the paragraph's text alone, which returns a paragraph with no \t, \a, \n or
+        \f as it is; so a paragraph met before (the issuing body's two lines, on every build)
+        is taken from what docxtpl gave then, and docxtpl is imported only for a new one."""
+        paragraph = match.group(0)
+        if not _LISTING.search(paragraph):
+            return paragraph
+        done = self._listing.get(paragraph)
+        if done is None:
+            done = self._listing[paragraph] = self._docxtpl().resolve_listing(paragraph)
+            self._listing_added = True
+        return done
 
     def _document_xml(self, tree) -> bytes:
         """document.xml with the rendered body, as docxtpl's map_tree + python-docx's save write it.
@@ -360,7 +247,7 @@ class CompiledTemplate:
         a fresh root (benchmarks/NOTES.md §2: moving a body back out is what cost seconds).
         """
 
-        root_ns = self._root.nsmap
+        root_ns = self._root_nsmap
         if self._splice is not None and all(root_ns.get(k) == v for k, v in tree.nsmap.items()):
             head, tail = self._splice
             body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
@@ -373,27 +260,36 @@ class CompiledTemplate:
         # putting the 2,000-row body back cost lxml 6.5 s of namespace bookkeeping, parsing the
         # document part again 0.02 s.
 
-        root = parse_xml(self._parts["word/document.xml"])
-        root.replace(root.body, tree)
-        return serialize_part_xml(root)
+        root = _parse_part(self._parts["word/document.xml"])
+        root.replace(root.find(_W_BODY), tree)  # python-docx's CT_Document.body
+        return _serialize_part(root)
 
     def render(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
         self.check_context(context)
         with self._lock:
-            return self._render_locked(context, issued)
+            data = self._render_locked(context, issued)
+            if self._listing_added:
+                if len(self._listing) > LISTING_KEPT:  # the oldest go: a dict keeps insertion order
+                    self._listing = dict(list(self._listing.items())[-LISTING_KEPT:])
+                _write_cached(self._listing_file, self._listing)
+                self._listing_added = False
+            return data
 
     def _render_locked(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
-        tpl = self._tpl
-        tpl.docx_ids_index = 1000
         rendered: dict[str, bytes] = {}
 
-        tree = tpl.fix_tables(self._render_part(self._body, context))
-        tpl.fix_docpr_ids(tree)
+        body = self._render_part(self._body, context)
+        tree = etree.fromstring(body, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
+        if not _grid_fits(tree):
+            tree = self._docxtpl().fix_tables(body)
+        if "docPr" in body:  # a picture: docxtpl numbers every wp:docPr from 1001
+            self._docxtpl().docx_ids_index = 1000
+            self._docxtpl().fix_docpr_ids(tree)
         rendered["word/document.xml"] = self._document_xml(tree)
 
         for name, (encoding, part) in self._headers.items():
             xml = self._render_part(part, context).encode(encoding)
-            rendered[name] = serialize_part_xml(parse_xml(xml))
+            rendered[name] = _serialize_part(_parse_part(xml))
 
         for name, part in self._footnotes.items():
             xml = self._render_part(part, context)
@@ -401,14 +297,11 @@ class CompiledTemplate:
             # the last result: rare (a footnote in a template of several sections), so those
             # passes are compiled here rather than cached.
             for _ in range(self._sections - 1):
-                source = _with_paragraph_lines(tpl.patch_xml(xml))
-                xml = self._render_part(_Part(self.name, "chú thích chân trang", source, self._env), context)
+                source = with_paragraph_lines(self._docxtpl().patch_xml(xml))
+                xml = self._render_part(JinjaPart(self.name, "chú thích chân trang", source, self._env), context)
             rendered[name] = xml.encode("utf-8")
 
-        for prop, value in self._core_props.items():
-            setattr(self._core, prop, value if isinstance(value, str) else value.render(context))
-        self._core.created = self._core.modified = issued  # from the config, not the clock
-        rendered[self._core_name] = serialize_part_xml(self._core_el)
+        rendered[self._core_name] = self._core_part(context, issued)
 
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as z:
@@ -420,6 +313,15 @@ class CompiledTemplate:
                 else:
                     write_part(z, info, self._parts[name], 6, self._packed.get(name))
         return out.getvalue()
+
+    def _core_part(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
+        # Created and modified are the config's issue date, not the clock.
+        if self._core_filled is not None:
+            return self._core_filled.replace(DATE_STAND_IN.strftime(W3CDTF).encode(), issued.strftime(W3CDTF).encode())
+        for prop, value in self._core_props.items():
+            setattr(self._core, prop, value if isinstance(value, str) else value.render(context))
+        self._core.created = self._core.modified = issued
+        return _serialize_part(self._core_el)
 
 
 @lru_cache(maxsize=8)

@@ -46,7 +46,7 @@ def _files_state(root: Path) -> list:
     return sorted(found)
 
 
-def _renderers_state() -> list:
+def renderers_state() -> list:
     state = []
     for name in RENDERERS:
         spec = importlib.util.find_spec(name)  # looked up, not imported
@@ -61,7 +61,7 @@ def of(jobs: list[tuple[Path, str, dict]], issued: dt.datetime) -> str | None:
     value cannot be stamped, so the set is always rendered."""
     digest = hashlib.sha256()
     try:
-        head = {"tool": __version__, "source": _files_state(_PACKAGE), "renderers": _renderers_state(),
+        head = {"tool": __version__, "source": _files_state(_PACKAGE), "renderers": renderers_state(),
                 "issued": issued.isoformat()}
         digest.update(json.dumps(head, sort_keys=True).encode())
         for template, path, ctx in jobs:

@@ -63,7 +63,7 @@ def append(ws, values) -> None:
 
 @lru_cache(maxsize=1)
 def _env():
-    from .render import make_env  # Jinja: only once something is rendered or checked
+    from .templating import make_env  # Jinja: only once something is rendered or checked
 
     return make_env(autoescape=False)
 

@@ -16,7 +16,8 @@ import docx
 import pytest
 
 from generator.exceptions import TemplateError
-from generator.render import CompiledTemplate, make_env
+from generator.render import CompiledTemplate
+from generator.templating import make_env
 
 from .conftest import ROOT
 from .test_render_equivalence import reference_render

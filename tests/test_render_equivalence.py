@@ -9,7 +9,7 @@ from generator.config import load_plan
 from generator.main import TEMPLATES_DIR, issued_at, render_documents
 from generator.output import normalize_docx
 from generator.documents import of_group
-from generator.render import make_env
+from generator.templating import make_env
 
 TEMPLATES = tuple(k.template for k in of_group("plan"))
 

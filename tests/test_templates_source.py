@@ -253,7 +253,9 @@ def test_a_libreoffice_round_trip_of_each_template_builds_the_same_words(kind, t
     # LibreOffice misspells the core properties' relationship; plain docxtpl then writes two
     # docProps/core.xml (docxtpl #558). Ours reads the template with the standard spelling: the
     # same bytes as plain docxtpl given that spelling, and a package with one part of each name.
-    from generator.render import CompiledTemplate, make_env, template_bytes
+    from generator.prepare import template_bytes
+    from generator.render import CompiledTemplate
+    from generator.templating import make_env
 
     plan = load_plan(SHIPPED_CONFIG)
     ctx = documents.sample_context(kind, plan, quotas.allocate(plan))
@@ -268,7 +270,7 @@ def test_a_libreoffice_round_trip_of_each_template_builds_the_same_words(kind, t
 def test_a_template_with_libreoffices_misspelt_core_properties_gives_one_core_part(tmp_path):
     """Some LibreOffice versions write «officedocument» in lower case; plain docxtpl then saves two
     docProps/core.xml (docxtpl #558). Ours reads the standard spelling and writes one."""
-    from generator.render import _CORE_REL, _LO_CORE_REL
+    from generator.prepare import _CORE_REL, _LO_CORE_REL
 
     template = tmp_path / "ke_hoach.docx"
     with zipfile.ZipFile(TEMPLATES_DIR / "ke_hoach.docx") as src, zipfile.ZipFile(template, "w") as out:
@@ -283,7 +285,8 @@ def test_a_template_with_libreoffices_misspelt_core_properties_gives_one_core_pa
         warnings.simplefilter("ignore")  # zipfile warns of the duplicate it writes
         plain = reference_render(template, ctx, issued_at(plan))
     assert zipfile.ZipFile(io.BytesIO(plain)).namelist().count("docProps/core.xml") == 2  # the bug, as it is
-    from generator.render import CompiledTemplate, make_env
+    from generator.render import CompiledTemplate
+    from generator.templating import make_env
 
     ours = CompiledTemplate(template, make_env()).render(ctx, issued_at(plan))
     names = zipfile.ZipFile(io.BytesIO(ours)).namelist()

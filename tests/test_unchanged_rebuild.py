@@ -140,13 +140,13 @@ def test_a_context_value_json_cannot_hold_is_never_stamped():
                     main.issued_at(main.config.load_plan(SHIPPED_CONFIG))) is None
 
 
-def _imports_of(*options: str, cwd: Path) -> set[str]:
+def _imports_of(*options: str, cwd: Path, env: dict | None = None) -> set[str]:
     code = ("import runpy, sys; sys.argv = ['build_docs.py', *sys.argv[1:]]\n"
             "try:\n    runpy.run_path(%r, run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
             "sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))\n") % str(ROOT / "build_docs.py")
     proc = subprocess.run([sys.executable, "-c", code, *options], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+                          encoding="utf-8", timeout=120, env=env)
     assert "MODULES " in proc.stderr, proc.stderr[-2000:]
     return {m.split(".")[0] for m in proc.stderr.rsplit("MODULES ", 1)[1].split()}
 
@@ -160,3 +160,23 @@ def test_an_unchanged_rebuild_imports_none_of_the_rendering_libraries(plan_dir):
                "--templates", str(plan_dir / "templates"))
     assert _imports_of(*options, cwd=plan_dir) & {"jinja2", "docx"}  # the first build renders
     assert not _imports_of(*options, cwd=plan_dir) & set(RENDERING)
+
+
+def test_a_build_with_a_change_whose_templates_were_prepared_before_imports_neither_python_docx_nor_docxtpl(plan_dir):
+    """python-docx and docxtpl open and patch a template once (generator/prepare.py); a build
+    from the prepared templates renders with Jinja and lxml alone, the issuing body's two lines
+    taken from docxtpl's own earlier resolution of them."""
+    import os
+
+    env = {**os.environ, "PLAN_DOCS_CACHE": str(plan_dir / "cache")}  # empty: the first build prepares
+    options = ("--config", str(plan_dir / "plan.yaml"), "--output", str(plan_dir / "output"),
+               "--templates", str(plan_dir / "templates"))
+    assert {"docx", "docxtpl"} <= _imports_of(*options, cwd=plan_dir, env=env)
+    config = plan_dir / "plan.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("members: 4.098", "members: 4.099", 1),
+                      encoding="utf-8")
+    loaded = _imports_of(*options, cwd=plan_dir, env=env)
+    assert {"jinja2", "lxml"} <= loaded  # it rendered
+    assert not loaded & {"docx", "docxtpl"}
+    fresh = main.build(plan_dir / "plan.yaml", plan_dir / "again", plan_dir / "templates").written  # in this process, from the suite's own cache
+    assert [p.read_bytes() for p in fresh] == [(plan_dir / "output" / p.name).read_bytes() for p in fresh]
