@@ -14,6 +14,7 @@ neither, which is a third of the import floor.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -115,15 +116,17 @@ def _cache_key(data: bytes) -> str:
     return h.hexdigest()[:32]
 
 
-def _read_cached(target: Path | None):
-    """The cache is only an optimisation: any problem reading it is a miss."""
+def _read_cached(target: Path | None, kind: type):
+    """The cache is only an optimisation: any problem reading it, or anything but a `kind` in
+    it, is a miss."""
     if target is None or not target.is_file():
         return None
     try:
         with open(target, "rb") as fh:
-            return pickle.load(fh)
+            found = pickle.load(fh)
     except Exception:
         return None
+    return found if isinstance(found, kind) else None
 
 
 def _write_cached(target: Path | None, value) -> None:
@@ -132,11 +135,15 @@ def _write_cached(target: Path | None, value) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
-    except OSError:
-        pass
+    except OSError:  # on Windows, another build reading the file at that moment: the next one writes it
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _load_prepared(path: Path, env: SandboxedEnvironment) -> tuple[PreparedTemplate, Path | None]:
@@ -144,7 +151,7 @@ def _load_prepared(path: Path, env: SandboxedEnvironment) -> tuple[PreparedTempl
     file's name without its suffix, for what else is kept of this template (None: no cache)."""
     folder = _cache_dir()
     stem = folder / _cache_key(path.read_bytes()) if folder else None
-    prepared = _read_cached(stem.with_suffix(".pickle") if stem else None)
+    prepared = _read_cached(stem.with_suffix(".pickle") if stem else None, PreparedTemplate)
     if prepared is None:
         from . import prepare  # python-docx and docxtpl: only for a template not prepared before
 
@@ -167,7 +174,7 @@ class CompiledTemplate:
         # docxtpl's resolve_listing of each paragraph with a tab or line break in it, as met
         # before (see _resolved): kept beside the prepared template.
         self._listing_file = stem.with_suffix(".listing.pickle") if stem else None
-        self._listing: dict[str, str] = _read_cached(self._listing_file) or {}
+        self._listing: dict[str, str] = _read_cached(self._listing_file, dict) or {}
         self._listing_added = False
         self._path, self._names, self._parts = path, p.names, p.parts
         self._tpl = None  # docxtpl, for a post-processing step that has something to do (_docxtpl)

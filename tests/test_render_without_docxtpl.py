@@ -144,7 +144,18 @@ def test_the_paragraphs_kept_per_template_are_bounded(tmp_path, monkeypatch):
     for i in range(5):
         ctx = {"issuing": f"dòng {i}\ndòng sau", "members": "1"}
         assert template.render(ctx, ISSUED) == reference_render(path, ctx, ISSUED)
-    assert len(render._read_cached(template._listing_file)) == 3
+    assert len(render._read_cached(template._listing_file, dict)) == 3
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05N.", b"\x80\x05]\x94."])  # None, a list
+def test_a_damaged_cache_file_is_a_miss_and_the_document_is_docxtpls(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("PLAN_DOCS_CACHE", str(tmp_path / "cache"))
+    path = _listing_template(tmp_path)
+    ctx = {"issuing": "LIÊN ĐOÀN LAO ĐỘNG\nTỈNH LẠNG SƠN", "members": "4.098"}
+    CompiledTemplate(path, make_env()).render(ctx, ISSUED)
+    for kept in (tmp_path / "cache").iterdir():
+        kept.write_bytes(damage)
+    assert CompiledTemplate(path, make_env()).render(ctx, ISSUED) == reference_render(path, ctx, ISSUED)
 
 
 # -- the core part and pictures -------------------------------------------------------------------
