@@ -11,6 +11,7 @@ the build render, so the shortcut can only ever be missed, never wrong.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import json
@@ -46,14 +47,18 @@ def _files_state(root: Path) -> list:
     return sorted(found)
 
 
-def renderers_state() -> list:
+@functools.lru_cache(maxsize=1)
+def renderers_state() -> tuple:
+    """Where each rendering library lies, its size and time, read once per process (the stamp
+    and every template's cache key ask for it). An upgrade while the page runs is seen by the
+    next process, which then renders again: a stale state can only cost a render."""
     state = []
     for name in RENDERERS:
         spec = importlib.util.find_spec(name)  # looked up, not imported
         origin = spec.origin if spec is not None else None
         st = os.stat(origin) if origin and os.path.exists(origin) else None
         state.append((name, origin, st.st_size if st else None, st.st_mtime_ns if st else None))
-    return state
+    return tuple(state)
 
 
 def of(jobs: list[tuple[Path, str, dict]], issued: dt.datetime) -> str | None:
