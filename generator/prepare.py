@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import templatecheck
 from .exceptions import TemplateError
 from .output import deflated
-from .templating import DATE_STAND_IN, W3CDTF, JinjaPart, PreparedTemplate, goes_through_jinja, with_paragraph_lines
+from .templating import DATE_STAND_IN, DATE_STAND_IN_TEXT, JinjaPart, PreparedTemplate, goes_through_jinja, with_paragraph_lines
 
 RT = docx.opc.constants.RELATIONSHIP_TYPE
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -114,7 +114,7 @@ def core_with_stand_in(core_xml: bytes, props: dict[str, str]) -> bytes | None:
         return None
     core.created = core.modified = DATE_STAND_IN
     filled = serialize_part_xml(element)
-    return filled if filled.count(DATE_STAND_IN.strftime(W3CDTF).encode()) == 2 else None
+    return filled if filled.count(DATE_STAND_IN_TEXT) == 2 else None
 
 
 def prepare(path: Path, env: SandboxedEnvironment) -> PreparedTemplate:
@@ -146,6 +146,6 @@ def prepare(path: Path, env: SandboxedEnvironment) -> PreparedTemplate:
     # Compressed once here and kept with the rest: on a cold build this was a fifth of the render.
     filled = {"word/document.xml", core_part, *headers, *footnotes}
     packed = {name: deflated(parts[name], 6) for name in names if name not in filled}
-    return PreparedTemplate(names, parts, dict(parse_xml(parts["word/document.xml"]).nsmap), "\n".join(body.lines),
+    return PreparedTemplate(names, parts, dict(doc.element.nsmap), "\n".join(body.lines),
                             body.code, headers, footnotes, refs, len(doc.sections), core_part, core_props,
                             core_with_stand_in(parts[core_part], core_props), packed)

@@ -36,7 +36,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import stamp, templatecheck
 from .exceptions import TemplateError
 from .output import FIXED_ZIP_TIME, write_part
-from .templating import (CACHE_VERSION, DATE_STAND_IN, W3CDTF, JinjaPart, PreparedTemplate, goes_through_jinja,
+from .templating import (CACHE_VERSION, DATE_STAND_IN_TEXT, W3CDTF, JinjaPart, PreparedTemplate, goes_through_jinja,
                          make_env, with_paragraph_lines)
 
 _LISTING = re.compile(r"[\t\a\n\f]")
@@ -151,12 +151,13 @@ def _load_prepared(path: Path, env: SandboxedEnvironment) -> tuple[PreparedTempl
     file's name without its suffix, for what else is kept of this template (None: no cache)."""
     folder = _cache_dir()
     stem = folder / _cache_key(path.read_bytes()) if folder else None
-    prepared = _read_cached(stem.with_suffix(".pickle") if stem else None, PreparedTemplate)
+    target = stem.with_suffix(".pickle") if stem else None
+    prepared = _read_cached(target, PreparedTemplate)
     if prepared is None:
         from . import prepare  # python-docx and docxtpl: only for a template not prepared before
 
         prepared = prepare.prepare(path, env)
-        _write_cached(stem.with_suffix(".pickle") if stem else None, prepared)
+        _write_cached(target, prepared)
     return prepared, stem
 
 
@@ -290,8 +291,9 @@ class CompiledTemplate:
         if not _grid_fits(tree):
             tree = self._docxtpl().fix_tables(body)
         if "docPr" in body:  # a picture: docxtpl numbers every wp:docPr from 1001
-            self._docxtpl().docx_ids_index = 1000
-            self._docxtpl().fix_docpr_ids(tree)
+            tpl = self._docxtpl()
+            tpl.docx_ids_index = 1000
+            tpl.fix_docpr_ids(tree)
         rendered["word/document.xml"] = self._document_xml(tree)
 
         for name, (encoding, part) in self._headers.items():
@@ -324,7 +326,7 @@ class CompiledTemplate:
     def _core_part(self, context: dict[str, Any], issued: dt.datetime) -> bytes:
         # Created and modified are the config's issue date, not the clock.
         if self._core_filled is not None:
-            return self._core_filled.replace(DATE_STAND_IN.strftime(W3CDTF).encode(), issued.strftime(W3CDTF).encode())
+            return self._core_filled.replace(DATE_STAND_IN_TEXT, issued.strftime(W3CDTF).encode())
         for prop, value in self._core_props.items():
             setattr(self._core, prop, value if isinstance(value, str) else value.render(context))
         self._core.created = self._core.modified = issued

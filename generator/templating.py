@@ -19,6 +19,7 @@ CACHE_VERSION = 7  # raise when PreparedTemplate changes
 # DATE_STAND_IN there, which every render replaces by its own issue date, written the same way.
 W3CDTF = "%Y-%m-%dT%H:%M:%SZ"
 DATE_STAND_IN = dt.datetime(1901, 2, 3, 4, 5, 6)
+DATE_STAND_IN_TEXT = DATE_STAND_IN.strftime(W3CDTF).encode()
 
 
 def _month_year(value: dict) -> str:
