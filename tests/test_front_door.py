@@ -68,11 +68,19 @@ def test_the_readme_shows_the_whole_cycle_with_the_launcher():
     assert len(bare) == 1 and "tự chuyển sang Python của `.venv`" in text[bare[0]:bare[0] + 200]
 
 
+def _git_files(*which: str) -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-z", *which], cwd=ROOT, capture_output=True, check=True).stdout
+    return list(filter(None, out.decode("utf-8").split("\0")))
+
+
 def fresh_copy(target: Path) -> Path:
-    """The repository as a clerk gets it: the files git would hand over, nothing built."""
+    """The repository as a clerk gets it: the files git would hand over, nothing built. A new
+    file not yet committed comes too, unless it lies in a top folder git has never held: that
+    is a clerk's own plan (the README's `ke-hoach-moi ke_hoach_2026` makes one in the root)."""
     try:
-        names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                               capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+        tracked = _git_files("--cached")
+        held = {name.split("/")[0] for name in tracked}
+        names = tracked + [n for n in _git_files("--others", "--exclude-standard") if "/" not in n or n.split("/")[0] in held]
     except (OSError, subprocess.CalledProcessError):
         names = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file()
                  and not {".git", ".venv", "output", "__pycache__"} & set(p.relative_to(ROOT).parts)]
